@@ -1,0 +1,491 @@
+/**
+ * SECTION:element-srupscale
+ * @title: srupscale
+ *
+ * Upscales video by 2, 3 or 4 with a small super-resolution network run on the
+ * CPU. The luma of each frame goes through the network; chroma and alpha are
+ * scaled bicubic; RGB formats go through BT.601 YCbCr and back.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 v4l2src ! videoconvert ! srupscale model=espcn scale=2 ! videoconvert ! autovideosink
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstsrupscale.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_sr_upscale_debug);
+#define GST_CAT_DEFAULT gst_sr_upscale_debug
+
+#define DEFAULT_MODEL GST_SR_UPSCALE_MODEL_ESPCN
+#define DEFAULT_SCALE 2
+#define DEFAULT_N_THREADS 0
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_SCALE,
+  PROP_MODEL_LOCATION,
+  PROP_N_THREADS,
+  PROP_MODEL_INFO,
+};
+
+#define FORMATS "{ I420, YV12, NV12, NV21, Y42B, Y444, GRAY8, RGB, BGR, RGBx, BGRx, " \
+    "xRGB, xBGR, RGBA, BGRA, ARGB, ABGR }"
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+
+G_DEFINE_TYPE (GstSrUpscale, gst_sr_upscale, GST_TYPE_VIDEO_FILTER);
+GST_ELEMENT_REGISTER_DEFINE (srupscale, "srupscale", GST_RANK_NONE, GST_TYPE_SR_UPSCALE);
+
+/* ---- model loading ---- */
+
+/* Loads the model the properties name, or posts an error naming the problem. */
+static gboolean
+load_model (GstSrUpscale *self)
+{
+  GST_OBJECT_LOCK (self);
+  GstSrUpscaleModel family = self->model;
+  int scale = self->scale;
+  char *location = g_strdup (self->model_location);
+  self->model_changed = FALSE;
+  GST_OBJECT_UNLOCK (self);
+
+  GError *error = NULL;
+  SrModel *net;
+  if (location && *location)
+    net = sr_model_new_from_file (location, &error);
+  else
+    net = srupscale_builtin_model_load (family, scale, &error);
+  if (net && sr_model_get_scale (net) != scale) {
+    g_set_error (&error, SR_ERROR, SR_ERROR_BAD_FAMILY,
+        "%s is a x%d model but the scale property is %d",
+        location ? location : "the model", sr_model_get_scale (net), scale);
+    g_clear_pointer (&net, sr_model_free);
+  }
+  if (net == NULL) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Could not load the upscaling model"),
+        ("%s", error->message));
+    g_error_free (error);
+    g_free (location);
+    return FALSE;
+  }
+  GST_INFO_OBJECT (self, "loaded %s x%d (%" G_GSIZE_FORMAT " parameters) from %s",
+      sr_model_get_family (net), scale, sr_model_get_n_params (net),
+      location ? location : "the plugin");
+  g_free (location);
+  g_clear_pointer (&self->runner, sr_runner_free);
+  /* swapped under the lock: model-info reads it from other threads */
+  GST_OBJECT_LOCK (self);
+  SrModel *old = self->net;
+  self->net = net;
+  self->net_scale = scale;
+  GST_OBJECT_UNLOCK (self);
+  sr_model_free (old);
+  g_object_notify (G_OBJECT (self), "model-info");
+  return TRUE;
+}
+
+static int
+effective_threads (GstSrUpscale *self)
+{
+  GST_OBJECT_LOCK (self);
+  int n = self->n_threads;
+  self->threads_changed = FALSE;
+  GST_OBJECT_UNLOCK (self);
+  return n > 0 ? n : (int) g_get_num_processors ();
+}
+
+/* The runner and frame path for the current caps, allocated once per caps. */
+static gboolean
+prepare_stream (GstSrUpscale *self)
+{
+  g_clear_pointer (&self->runner, sr_runner_free);
+  g_clear_pointer (&self->frame_path, sr_frame_path_free);
+  int n_threads = effective_threads (self);
+  GError *error = NULL;
+  self->runner = sr_runner_new (self->net, self->in_info.width, self->in_info.height,
+      n_threads, &error);
+  if (self->runner == NULL) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("Cannot upscale this video"),
+        ("%s", error->message));
+    g_error_free (error);
+    return FALSE;
+  }
+  self->frame_path = sr_frame_path_new (&self->in_info, &self->out_info, n_threads);
+  return TRUE;
+}
+
+static gboolean
+gst_sr_upscale_start (GstBaseTransform *trans)
+{
+  return load_model (GST_SR_UPSCALE (trans));
+}
+
+static gboolean
+gst_sr_upscale_stop (GstBaseTransform *trans)
+{
+  GstSrUpscale *self = GST_SR_UPSCALE (trans);
+  g_clear_pointer (&self->frame_path, sr_frame_path_free);
+  g_clear_pointer (&self->runner, sr_runner_free);
+  GST_OBJECT_LOCK (self);
+  g_clear_pointer (&self->net, sr_model_free);
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+/* ---- caps: output = input with width and height times scale ---- */
+
+static gboolean
+scale_int (int v, int scale, GstPadDirection direction, int *out)
+{
+  if (direction == GST_PAD_SINK) {
+    *out = v > G_MAXINT / scale ? (G_MAXINT / scale) * scale : v * scale;
+    return TRUE;
+  }
+  if (v % scale != 0)
+    return FALSE;
+  *out = v / scale;
+  return TRUE;
+}
+
+/* Maps one width or height value (int, range or list) through the scale; FALSE
+ * when no value survives (a size downstream wants that no input size gives). */
+static gboolean
+scale_value (const GValue *in, int scale, GstPadDirection direction, GValue *out)
+{
+  if (G_VALUE_HOLDS_INT (in)) {
+    int v;
+    if (!scale_int (g_value_get_int (in), scale, direction, &v))
+      return FALSE;
+    g_value_init (out, G_TYPE_INT);
+    g_value_set_int (out, v);
+    return TRUE;
+  }
+  if (GST_VALUE_HOLDS_INT_RANGE (in)) {
+    int lo = gst_value_get_int_range_min (in), hi = gst_value_get_int_range_max (in);
+    if (direction == GST_PAD_SINK) {
+      scale_int (lo, scale, direction, &lo);
+      scale_int (hi, scale, direction, &hi);
+      g_value_init (out, GST_TYPE_INT_RANGE);
+      gst_value_set_int_range_step (out, lo, hi, scale);
+      return TRUE;
+    }
+    lo = (lo + scale - 1) / scale;
+    hi = hi / scale;
+    if (lo > hi)
+      return FALSE;
+    if (lo == hi) {
+      g_value_init (out, G_TYPE_INT);
+      g_value_set_int (out, lo);
+    } else {
+      g_value_init (out, GST_TYPE_INT_RANGE);
+      gst_value_set_int_range (out, MAX (lo, 1), hi);
+    }
+    return TRUE;
+  }
+  if (GST_VALUE_HOLDS_LIST (in)) {
+    g_value_init (out, GST_TYPE_LIST);
+    for (guint i = 0; i < gst_value_list_get_size (in); i++) {
+      GValue v = G_VALUE_INIT;
+      if (scale_value (gst_value_list_get_value (in, i), scale, direction, &v))
+        gst_value_list_append_and_take_value (out, &v);
+    }
+    if (gst_value_list_get_size (out) == 0) {
+      g_value_unset (out);
+      return FALSE;
+    }
+    return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+scale_field (GstStructure *s, const char *field, int scale, GstPadDirection direction)
+{
+  const GValue *in = gst_structure_get_value (s, field);
+  if (in == NULL)
+    return TRUE;
+  GValue out = G_VALUE_INIT;
+  if (!scale_value (in, scale, direction, &out))
+    return FALSE;
+  gst_structure_take_value (s, field, &out);
+  return TRUE;
+}
+
+static GstCaps *
+gst_sr_upscale_transform_caps (GstBaseTransform *trans, GstPadDirection direction,
+    GstCaps *caps, GstCaps *filter)
+{
+  GstSrUpscale *self = GST_SR_UPSCALE (trans);
+  GST_OBJECT_LOCK (self);
+  int scale = self->scale;
+  GST_OBJECT_UNLOCK (self);
+
+  GstCaps *result = gst_caps_new_empty ();
+  for (guint i = 0; i < gst_caps_get_size (caps); i++) {
+    GstStructure *s = gst_structure_copy (gst_caps_get_structure (caps, i));
+    if (!scale_field (s, "width", scale, direction)
+        || !scale_field (s, "height", scale, direction)) {
+      GST_DEBUG_OBJECT (self, "no input size gives %" GST_PTR_FORMAT " at scale %d", s,
+          scale);
+      gst_structure_free (s);
+      continue;
+    }
+    result = gst_caps_merge_structure_full (result, s,
+        gst_caps_features_copy (gst_caps_get_features (caps, i)));
+  }
+  if (gst_caps_is_empty (result) && !gst_caps_is_empty (caps)
+      && direction == GST_PAD_SRC) {
+    GST_WARNING_OBJECT (self, "downstream asks for %" GST_PTR_FORMAT
+        ", which is not %d times any input size", caps, scale);
+  }
+  if (filter) {
+    GstCaps *tmp = gst_caps_intersect_full (filter, result, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref (result);
+    result = tmp;
+  }
+  GST_LOG_OBJECT (self, "%s %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT,
+      direction == GST_PAD_SINK ? "sink" : "src", caps, result);
+  return result;
+}
+
+/* Prefers exactly scale times (or one scale-th of) the fixed side's size. */
+static GstCaps *
+gst_sr_upscale_fixate_caps (GstBaseTransform *trans, GstPadDirection direction,
+    GstCaps *caps, GstCaps *othercaps)
+{
+  GstSrUpscale *self = GST_SR_UPSCALE (trans);
+  GST_OBJECT_LOCK (self);
+  int scale = self->scale;
+  GST_OBJECT_UNLOCK (self);
+
+  othercaps = gst_caps_truncate (gst_caps_make_writable (othercaps));
+  GstStructure *from = gst_caps_get_structure (caps, 0);
+  GstStructure *to = gst_caps_get_structure (othercaps, 0);
+  int w, h;
+  if (gst_structure_get_int (from, "width", &w)
+      && gst_structure_get_int (from, "height", &h)) {
+    if (direction == GST_PAD_SINK) {
+      w *= scale;
+      h *= scale;
+    } else {
+      w /= scale;
+      h /= scale;
+    }
+    gst_structure_fixate_field_nearest_int (to, "width", w);
+    gst_structure_fixate_field_nearest_int (to, "height", h);
+  }
+  return gst_caps_fixate (othercaps);
+}
+
+static gboolean
+gst_sr_upscale_set_info (GstVideoFilter *filter, GstCaps *incaps, GstVideoInfo *in_info,
+    GstCaps *outcaps, GstVideoInfo *out_info)
+{
+  GstSrUpscale *self = GST_SR_UPSCALE (filter);
+  GST_OBJECT_LOCK (self);
+  int scale = self->scale;
+  gboolean reload = self->model_changed || self->net == NULL || self->net_scale != scale;
+  GST_OBJECT_UNLOCK (self);
+
+  if (out_info->width != in_info->width * scale
+      || out_info->height != in_info->height * scale
+      || GST_VIDEO_INFO_FORMAT (in_info) != GST_VIDEO_INFO_FORMAT (out_info)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("Cannot upscale these caps"),
+        ("output %dx%d %s is not input %dx%d %s times %d", out_info->width,
+            out_info->height, gst_video_format_to_string (out_info->finfo->format),
+            in_info->width, in_info->height,
+            gst_video_format_to_string (in_info->finfo->format), scale));
+    return FALSE;
+  }
+  if (reload && !load_model (self))
+    return FALSE;
+  self->in_info = *in_info;
+  self->out_info = *out_info;
+  return prepare_stream (self);
+}
+
+static GstFlowReturn
+gst_sr_upscale_transform_frame (GstVideoFilter *filter, GstVideoFrame *in,
+    GstVideoFrame *out)
+{
+  GstSrUpscale *self = GST_SR_UPSCALE (filter);
+  GST_OBJECT_LOCK (self);
+  /* A new scale waits for the renegotiation it asked for; a new model of the same
+   * scale, or a new thread count, takes effect here, on the next frame. */
+  gboolean reload = self->model_changed && self->scale == self->net_scale;
+  gboolean rethread = self->threads_changed;
+  GST_OBJECT_UNLOCK (self);
+  if (reload && !load_model (self))
+    return GST_FLOW_ERROR;
+  if ((reload || rethread) && !prepare_stream (self))
+    return GST_FLOW_ERROR;
+
+  if (!sr_frame_path_process (self->frame_path, self->runner, in, out)) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not map an intermediate frame"),
+        (NULL));
+    return GST_FLOW_ERROR;
+  }
+  return GST_FLOW_OK;
+}
+
+/* ---- properties ---- */
+
+static void
+gst_sr_upscale_set_property (GObject *object, guint prop_id, const GValue *value,
+    GParamSpec *pspec)
+{
+  GstSrUpscale *self = GST_SR_UPSCALE (object);
+  gboolean renegotiate = FALSE;
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODEL:
+      self->model = g_value_get_enum (value);
+      self->model_changed = TRUE;
+      break;
+    case PROP_SCALE:
+      renegotiate = self->scale != g_value_get_int (value);
+      self->scale = g_value_get_int (value);
+      self->model_changed = TRUE;
+      break;
+    case PROP_MODEL_LOCATION:
+      g_free (self->model_location);
+      self->model_location = g_value_dup_string (value);
+      self->model_changed = TRUE;
+      break;
+    case PROP_N_THREADS:
+      self->n_threads = g_value_get_int (value);
+      self->threads_changed = TRUE;
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+  if (renegotiate)
+    gst_base_transform_reconfigure_src (GST_BASE_TRANSFORM (self));
+}
+
+static char *
+describe_model (GstSrUpscale *self)
+{
+  if (self->net == NULL)
+    return g_strdup ("(no model loaded yet)");
+  const char *psnr = sr_model_get_metadata (self->net, "set5_psnr_pytorch");
+  return g_strdup_printf ("%s x%d, %" G_GSIZE_FORMAT " parameters, %.0f multiply-adds "
+      "per input pixel, Set5 Y-PSNR %s dB", sr_model_get_family (self->net),
+      sr_model_get_scale (self->net), sr_model_get_n_params (self->net),
+      sr_model_get_macs_per_pixel (self->net), psnr ? psnr : "unknown");
+}
+
+static void
+gst_sr_upscale_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
+{
+  GstSrUpscale *self = GST_SR_UPSCALE (object);
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODEL:
+      g_value_set_enum (value, self->model);
+      break;
+    case PROP_SCALE:
+      g_value_set_int (value, self->scale);
+      break;
+    case PROP_MODEL_LOCATION:
+      g_value_set_string (value, self->model_location);
+      break;
+    case PROP_N_THREADS:
+      g_value_set_int (value, self->n_threads);
+      break;
+    case PROP_MODEL_INFO:
+      g_value_take_string (value, describe_model (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_sr_upscale_finalize (GObject *object)
+{
+  GstSrUpscale *self = GST_SR_UPSCALE (object);
+  g_free (self->model_location);
+  g_clear_pointer (&self->frame_path, sr_frame_path_free);
+  g_clear_pointer (&self->runner, sr_runner_free);
+  g_clear_pointer (&self->net, sr_model_free);
+  G_OBJECT_CLASS (gst_sr_upscale_parent_class)->finalize (object);
+}
+
+static void
+gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstVideoFilterClass *filter_class = GST_VIDEO_FILTER_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_sr_upscale_debug, "srupscale", 0,
+      "super-resolution upscaler");
+
+  gobject_class->set_property = gst_sr_upscale_set_property;
+  gobject_class->get_property = gst_sr_upscale_get_property;
+  gobject_class->finalize = gst_sr_upscale_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_enum ("model", "Model",
+          "Network family of the built-in weights (ignored when model-location is set)",
+          GST_TYPE_SR_UPSCALE_MODEL, DEFAULT_MODEL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_SCALE,
+      g_param_spec_int ("scale", "Scale",
+          "Upscaling factor: output width and height are this many times the input's",
+          2, 4, DEFAULT_SCALE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MODEL_LOCATION,
+      g_param_spec_string ("model-location", "Model location",
+          "A .safetensors weights file of your own (same format as models/); its "
+          "scale must equal the scale property. Overrides model",
+          NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_N_THREADS,
+      g_param_spec_int ("n-threads", "Threads",
+          "Worker threads for the network and the scaler (0 = one per core)",
+          0, 256, DEFAULT_N_THREADS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MODEL_INFO,
+      g_param_spec_string ("model-info", "Model information",
+          "The loaded model: family, scale, parameters, cost and measured quality",
+          NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_set_static_metadata (element_class,
+      "Super-resolution upscaler", "Filter/Effect/Converter/Video/Scaler",
+      "Upscales video 2x, 3x or 4x with a small neural network (ESPCN) on the luma "
+      "and bicubic chroma", "gst-srupscale developers");
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_sr_upscale_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_sr_upscale_stop);
+  trans_class->transform_caps = GST_DEBUG_FUNCPTR (gst_sr_upscale_transform_caps);
+  trans_class->fixate_caps = GST_DEBUG_FUNCPTR (gst_sr_upscale_fixate_caps);
+  filter_class->set_info = GST_DEBUG_FUNCPTR (gst_sr_upscale_set_info);
+  filter_class->transform_frame = GST_DEBUG_FUNCPTR (gst_sr_upscale_transform_frame);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_SR_UPSCALE_MODEL, 0);
+}
+
+static void
+gst_sr_upscale_init (GstSrUpscale *self)
+{
+  self->model = DEFAULT_MODEL;
+  self->scale = DEFAULT_SCALE;
+  self->n_threads = DEFAULT_N_THREADS;
+}

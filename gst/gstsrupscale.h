@@ -1,0 +1,36 @@
+/* srupscale: a GstVideoFilter that upscales video with a super-resolution network. */
+#pragma once
+
+#include <gst/video/gstvideofilter.h>
+
+#include "srengine.h"
+#include "srupscale-frame.h"
+#include "srupscale-models.h"
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_SR_UPSCALE (gst_sr_upscale_get_type ())
+G_DECLARE_FINAL_TYPE (GstSrUpscale, gst_sr_upscale, GST, SR_UPSCALE, GstVideoFilter)
+
+struct _GstSrUpscale {
+  GstVideoFilter parent;
+
+  /* properties, under the object lock */
+  GstSrUpscaleModel model;
+  int scale;
+  char *model_location;
+  int n_threads;
+  gboolean model_changed;     /* model or model-location set since the last load */
+  gboolean threads_changed;
+
+  /* streaming state, touched only by the streaming thread (and start/stop) */
+  SrModel *net;
+  int net_scale;
+  SrRunner *runner;
+  SrFramePath *frame_path;
+  GstVideoInfo in_info, out_info;
+};
+
+GST_ELEMENT_REGISTER_DECLARE (srupscale);
+
+G_END_DECLS

@@ -1,0 +1,202 @@
+#!/usr/bin/python3
+"""Trains one network at one scale on luma, resumably, and exports it.
+
+    GLIBC_TUNABLES=glibc.malloc.hugetlb=1 /usr/bin/python3 models/training/train.py \
+        --family espcn --scale 2 --steps 100000
+
+Every --checkpoint-every steps the full state (weights, Adam, step, elapsed time,
+random state) goes to models/training/checkpoints/<family>_x<scale>.pt, so a run
+stopped anywhere resumes where it was with the same command. Every --eval-every
+steps Set5 PSNR (Y, shave = scale, 8-bit LR input) is appended to
+models/training/curves/<family>_x<scale>.csv and the model is exported to
+models/<family>_x<scale>.safetensors with golden vectors for the C tests.
+"""
+import argparse
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safetensors_io  # noqa: E402
+import sr_data  # noqa: E402
+import sr_nets  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODELS = os.path.dirname(HERE)
+ROOT = os.path.dirname(MODELS)
+DATASETS = os.path.join(ROOT, "..", "shared", "datasets")
+TRAIN_SETS = ["T91", "General100", "BSD200"]
+
+
+def load_pairs(scale, patch):
+    """(LR, HR) float32 luma pairs of every training image big enough for a patch."""
+    pairs = []
+    for path in sr_data.image_paths(DATASETS, TRAIN_SETS):
+        hr = sr_data.modcrop(sr_data.load_y(path), scale)
+        lr = sr_data.degrade(hr, scale)
+        if min(lr.shape) < patch:
+            continue
+        pairs.append((lr.astype(np.float32), (hr / 255.0).astype(np.float32)))
+    return pairs
+
+
+class PatchSampler:
+    """Random LR/HR patch pairs with flips and 90-degree rotations."""
+
+    def __init__(self, pairs, scale, patch, rng):
+        self.pairs, self.scale, self.patch, self.rng = pairs, scale, patch, rng
+        areas = np.array([lr.size for lr, _ in pairs], dtype=np.float64)
+        self.weights = areas / areas.sum()
+
+    def batch(self, n):
+        p, s = self.patch, self.scale
+        lrs = np.empty((n, 1, p, p), np.float32)
+        hrs = np.empty((n, 1, p * s, p * s), np.float32)
+        for i, k in enumerate(self.rng.choice(len(self.pairs), n, p=self.weights)):
+            lr, hr = self.pairs[k]
+            y = self.rng.integers(0, lr.shape[0] - p + 1)
+            x = self.rng.integers(0, lr.shape[1] - p + 1)
+            a = lr[y:y + p, x:x + p]
+            b = hr[y * s:(y + p) * s, x * s:(x + p) * s]
+            if self.rng.random() < 0.5:
+                a, b = a[:, ::-1], b[:, ::-1]
+            if self.rng.random() < 0.5:
+                a, b = a[::-1], b[::-1]
+            if self.rng.random() < 0.5:
+                a, b = a.T, b.T
+            lrs[i, 0], hrs[i, 0] = a, b
+        return torch.from_numpy(lrs), torch.from_numpy(hrs)
+
+
+def evaluate_set5(net, scale):
+    net.eval()
+    scores = []
+    with torch.no_grad():
+        for path in sr_data.image_paths(DATASETS, ["Set5"]):
+            hr = sr_data.modcrop(sr_data.load_y(path), scale)
+            lr = torch.from_numpy(sr_data.degrade(hr, scale).astype(np.float32))[None, None]
+            sr = net(lr)[0, 0].numpy()
+            scores.append(sr_data.psnr_y(sr_data.to_u8(sr), hr, scale))
+    net.train()
+    return float(np.mean(scores))
+
+
+def learning_rate(step, total, base):
+    """Cosine decay from base to base/100 over the run."""
+    t = min(step / total, 1.0)
+    return base * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def export(net, args, step, elapsed, psnr):
+    name = "%s_x%d" % (args.family, args.scale)
+    meta = net.metadata()
+    meta.update({"colorspace": "Y BT.601 studio range, [0,1]",
+                 "trained_on": "+".join(TRAIN_SETS),
+                 "steps": str(step), "batch": str(args.batch),
+                 "patch": str(args.patch),
+                 "train_seconds": "%.0f" % elapsed,
+                 "set5_psnr_pytorch": "%.2f" % psnr})
+    tensors = {k: v.detach().numpy() for k, v in net.state_dict().items()}
+    safetensors_io.save(os.path.join(MODELS, name + ".safetensors"), tensors, meta)
+    # Golden vectors: an odd-sized crop of a real image, and PyTorch's output on it.
+    hr = sr_data.load_y(os.path.join(DATASETS, "Set5", "butterfly.png"))
+    lr = sr_data.degrade(sr_data.modcrop(hr, args.scale), args.scale)
+    x = torch.from_numpy(lr[17:17 + 37, 9:9 + 29].astype(np.float32))[None, None]
+    with torch.no_grad():
+        y = net(x)
+    golden_dir = os.path.join(ROOT, "tests", "golden")
+    os.makedirs(golden_dir, exist_ok=True)
+    safetensors_io.save(os.path.join(golden_dir, name + ".safetensors"),
+                        {"input": x.numpy()[0, 0], "output": y.numpy()[0, 0]},
+                        {"family": args.family, "scale": str(args.scale)})
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--family", default="espcn", choices=sorted(sr_nets.FAMILIES))
+    ap.add_argument("--scale", type=int, default=2, choices=(2, 3, 4))
+    ap.add_argument("--steps", type=int, default=100000)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--patch", type=int, default=48, help="LR patch side")
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--checkpoint-every", type=int, default=1000)
+    ap.add_argument("--eval-every", type=int, default=5000)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    name = "%s_x%d" % (args.family, args.scale)
+    ckpt_dir = os.path.join(HERE, "checkpoints")
+    curve_dir = os.path.join(HERE, "curves")
+    os.makedirs(ckpt_dir, exist_ok=True)
+    os.makedirs(curve_dir, exist_ok=True)
+    ckpt_path = os.path.join(ckpt_dir, name + ".pt")
+    curve_path = os.path.join(curve_dir, name + ".csv")
+
+    torch.manual_seed(args.seed)
+    net = sr_nets.build(args.family, args.scale)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    rng = np.random.default_rng(args.seed)
+    step, elapsed = 0, 0.0
+    if os.path.exists(ckpt_path):
+        state = torch.load(ckpt_path)
+        net.load_state_dict(state["net"])
+        opt.load_state_dict(state["opt"])
+        step, elapsed = state["step"], state["elapsed"]
+        rng.bit_generator.state = state["rng"]
+        torch.set_rng_state(state["torch_rng"])
+        print("resumed %s at step %d (%.0f s trained)" % (name, step, elapsed), flush=True)
+    elif os.path.exists(curve_path):
+        os.remove(curve_path)
+
+    pairs = load_pairs(args.scale, args.patch)
+    sampler = PatchSampler(pairs, args.scale, args.patch, rng)
+    print("%s: %d training images, %d steps" % (name, len(pairs), args.steps), flush=True)
+
+    def save_checkpoint():
+        tmp = ckpt_path + ".tmp"
+        torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "step": step,
+                    "elapsed": elapsed, "rng": rng.bit_generator.state,
+                    "torch_rng": torch.get_rng_state(), "args": vars(args)}, tmp)
+        os.replace(tmp, ckpt_path)
+
+    t0 = time.time()
+    while step < args.steps:
+        for g in opt.param_groups:
+            g["lr"] = learning_rate(step, args.steps, args.lr)
+        lr_img, hr_img = sampler.batch(args.batch)
+        out = net(lr_img)
+        # L1 converges faster early; the last quarter minimises MSE, which is what PSNR scores.
+        if step < 0.75 * args.steps:
+            loss = F.l1_loss(out, hr_img)
+        else:
+            loss = F.mse_loss(out, hr_img)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        now = time.time()
+        elapsed += now - t0
+        t0 = now
+        if step % args.eval_every == 0 or step == args.steps:
+            psnr = evaluate_set5(net, args.scale)
+            with open(curve_path, "a") as f:
+                f.write("%d,%.0f,%.3f\n" % (step, elapsed, psnr))
+            export(net, args, step, elapsed, psnr)
+            print("%s step %d  %.0f s  loss %.5f  Set5 %.3f dB" %
+                  (name, step, elapsed, loss.item(), psnr), flush=True)
+        if step % args.checkpoint_every == 0 or step == args.steps:
+            save_checkpoint()
+            t0 = time.time()
+
+
+if __name__ == "__main__":
+    main()

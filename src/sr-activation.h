@@ -1,0 +1,15 @@
+/* Element-wise activations, applied in place to a map's planes. */
+#pragma once
+
+#include <stddef.h>
+
+typedef enum {
+  SR_ACT_NONE,
+  SR_ACT_TANH,
+  SR_ACT_RELU,
+  SR_ACT_PRELU,   /* one learned slope per channel for x < 0 */
+} SrActivation;
+
+/* @slopes: one per channel, for SR_ACT_PRELU only. */
+void sr_activation_apply (SrActivation act, const float *slopes, float *data,
+    int channels, size_t plane);

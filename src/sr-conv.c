@@ -1,0 +1,90 @@
+#include "sr-conv.h"
+
+#include <cblas.h>
+#include <string.h>
+
+size_t
+sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w)
+{
+  return (size_t) conv->cin * conv->k * conv->k * out_h * out_w;
+}
+
+static inline float
+map_at (const SrMap *m, int c, int y, int x)
+{
+  y -= m->y0;
+  x -= m->x0;
+  if (y < 0 || y >= m->h || x < 0 || x >= m->w)
+    return 0.f;
+  return m->data[(size_t) c * sr_map_plane (m) + (size_t) y * m->w + x];
+}
+
+void
+sr_conv_reference (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
+{
+  (void) scratch;
+  int k = conv->k, r = k / 2;
+  for (int co = 0; co < conv->cout; co++) {
+    float *dst = out->data + (size_t) co * sr_map_plane (out);
+    for (int y = 0; y < out->h; y++) {
+      for (int x = 0; x < out->w; x++) {
+        double acc = conv->bias[co];
+        for (int ci = 0; ci < conv->cin; ci++)
+          for (int ky = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++)
+              acc += (double) conv->weight[((co * conv->cin + ci) * k + ky) * k + kx]
+                  * map_at (in, ci, out->y0 + y + ky - r, out->x0 + x + kx - r);
+        dst[y * out->w + x] = (float) acc;
+      }
+    }
+  }
+  sr_activation_apply (conv->act, conv->slopes, out->data, conv->cout, sr_map_plane (out));
+}
+
+/* One im2col row: for every output pixel, the input value under kernel tap
+ * (ci, ky, kx), or zero where that lies outside the input map. */
+static void
+im2col_row (const SrMap *in, const SrMap *out, int ci, int dy, int dx, float *row)
+{
+  const float *plane = in->data + (size_t) ci * sr_map_plane (in);
+  for (int y = 0; y < out->h; y++) {
+    float *dst = row + (size_t) y * out->w;
+    int iy = out->y0 + y + dy - in->y0;
+    if (iy < 0 || iy >= in->h) {
+      memset (dst, 0, sizeof (float) * out->w);
+      continue;
+    }
+    const float *src = plane + (size_t) iy * in->w;
+    int ix0 = out->x0 + dx - in->x0;
+    /* valid output columns x: 0 <= ix0 + x < in->w */
+    int x_lo = ix0 < 0 ? -ix0 : 0;
+    int x_hi = in->w - ix0 < out->w ? in->w - ix0 : out->w;
+    if (x_hi < x_lo)
+      x_hi = x_lo;
+    for (int x = 0; x < x_lo; x++)
+      dst[x] = 0.f;
+    memcpy (dst + x_lo, src + ix0 + x_lo, sizeof (float) * (x_hi - x_lo));
+    for (int x = x_hi; x < out->w; x++)
+      dst[x] = 0.f;
+  }
+}
+
+void
+sr_conv_gemm (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
+{
+  int k = conv->k, r = k / 2;
+  int n = out->h * out->w, kk = conv->cin * k * k;
+  for (int ci = 0; ci < conv->cin; ci++)
+    for (int ky = 0; ky < k; ky++)
+      for (int kx = 0; kx < k; kx++)
+        im2col_row (in, out, ci, ky - r, kx - r,
+            scratch + (size_t) ((ci * k + ky) * k + kx) * n);
+  for (int co = 0; co < conv->cout; co++) {
+    float *dst = out->data + (size_t) co * n, b = conv->bias[co];
+    for (int i = 0; i < n; i++)
+      dst[i] = b;
+  }
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, conv->cout, n, kk,
+      1.f, conv->weight, kk, scratch, n, 1.f, out->data, n);
+  sr_activation_apply (conv->act, conv->slopes, out->data, conv->cout, (size_t) n);
+}

@@ -1,0 +1,39 @@
+/* A block of feature maps placed on the image grid of its layer.
+ *
+ * Tiles are processed in image coordinates: a map covers rows [y0, y0+h) and
+ * columns [x0, x0+w) of its grid, for c channels stored plane after plane. A layer
+ * reading outside the map reads zero, which is exactly the zero padding PyTorch
+ * applies at the image border, because maps are always clipped to the image. */
+#pragma once
+
+#include <stddef.h>
+
+typedef struct {
+  float *data;   /* c planes of h * w floats */
+  int c;
+  int y0, x0;
+  int h, w;
+} SrMap;
+
+typedef struct {
+  int y0, x0, h, w;
+} SrRect;
+
+static inline size_t
+sr_map_plane (const SrMap *m)
+{
+  return (size_t) m->h * m->w;
+}
+
+/* The rect grown by @margin on every side, then clipped to a @height x @width grid. */
+static inline SrRect
+sr_rect_grow_clip (SrRect r, int margin, int height, int width)
+{
+  int y1 = r.y0 + r.h + margin, x1 = r.x0 + r.w + margin;
+  SrRect g;
+  g.y0 = r.y0 - margin < 0 ? 0 : r.y0 - margin;
+  g.x0 = r.x0 - margin < 0 ? 0 : r.x0 - margin;
+  g.h = (y1 > height ? height : y1) - g.y0;
+  g.w = (x1 > width ? width : x1) - g.x0;
+  return g;
+}

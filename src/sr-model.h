@@ -1,0 +1,26 @@
+/* A super-resolution model: a network family, its scale and its trained weights,
+ * loaded from a safetensors file and checked against what the family expects. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _SrModel SrModel;
+
+SrModel *sr_model_new_from_file (const char *path, GError **error);
+/* @what names the source in error messages. */
+SrModel *sr_model_new_from_bytes (GBytes *bytes, const char *what, GError **error);
+void sr_model_free (SrModel *model);
+
+const char *sr_model_get_family (const SrModel *model);
+int sr_model_get_scale (const SrModel *model);
+/* A value of the file's "__metadata__", or NULL. */
+const char *sr_model_get_metadata (const SrModel *model, const char *key);
+gsize sr_model_get_n_params (const SrModel *model);
+/* Multiply-adds per input (low-resolution) pixel. */
+double sr_model_get_macs_per_pixel (const SrModel *model);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrModel, sr_model_free)
+
+G_END_DECLS

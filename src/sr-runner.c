@@ -1,0 +1,242 @@
+#include "sr-runner.h"
+
+#include <cblas.h>
+#include <omp.h>
+
+#include "sr-error.h"
+#include "sr-model-private.h"
+
+#define MAX_SIDE 16384
+#define DEFAULT_TILE 32
+
+typedef struct {
+  float *input;      /* one channel over the tile and its whole halo */
+  float *maps[2];    /* ping-pong feature maps */
+  float *scratch;    /* the convolution kernels' own room */
+} Workspace;
+
+struct _SrRunner {
+  const SrModel *model;
+  int width, height, n_threads;
+  int tile_w, tile_h, halo;
+  Workspace *ws;     /* one per thread */
+  int n_tiles_x, n_tiles_y;
+};
+
+static void
+free_workspaces (SrRunner *r)
+{
+  if (r->ws == NULL)
+    return;
+  for (int i = 0; i < r->n_threads; i++) {
+    g_aligned_free (r->ws[i].input);
+    g_aligned_free (r->ws[i].maps[0]);
+    g_aligned_free (r->ws[i].maps[1]);
+    g_aligned_free (r->ws[i].scratch);
+  }
+  g_free (r->ws);
+  r->ws = NULL;
+}
+
+static float *
+alloc_floats (gsize n)
+{
+  /* Touch every page now: a first write to a fresh page is slow on these machines
+   * and must not land on the first frames. */
+  float *p = g_aligned_alloc0 (MAX (n, 1), sizeof (float), 64);
+  return p;
+}
+
+static void
+alloc_workspaces (SrRunner *r)
+{
+  const SrModel *m = r->model;
+  int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
+  gsize in_plane = (gsize) (th + 2 * r->halo) * (tw + 2 * r->halo);
+  gsize map_floats = 0, scratch_floats = 0;
+  int remaining = r->halo;
+  for (int i = 0; i < m->n_convs; i++) {
+    const SrConv *c = &m->convs[i];
+    remaining -= sr_conv_radius (c);
+    int oh = th + 2 * remaining, ow = tw + 2 * remaining;
+    map_floats = MAX (map_floats, (gsize) c->cout * oh * ow);
+    scratch_floats = MAX (scratch_floats, sr_conv_scratch_floats (c, oh, ow));
+  }
+  r->ws = g_new0 (Workspace, r->n_threads);
+  for (int i = 0; i < r->n_threads; i++) {
+    r->ws[i].input = alloc_floats (in_plane);
+    r->ws[i].maps[0] = alloc_floats (map_floats);
+    r->ws[i].maps[1] = alloc_floats (map_floats);
+    r->ws[i].scratch = alloc_floats (scratch_floats);
+  }
+  r->n_tiles_x = (r->width + tw - 1) / tw;
+  r->n_tiles_y = (r->height + th - 1) / th;
+}
+
+SrRunner *
+sr_runner_new (const SrModel *model, int width, int height, int n_threads, GError **error)
+{
+  if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
+    g_set_error (error, SR_ERROR, SR_ERROR_BAD_SIZE,
+        "cannot process a %dx%d frame: each side must be from 1 to %d pixels", width,
+        height, MAX_SIDE);
+    return NULL;
+  }
+  SrRunner *r = g_new0 (SrRunner, 1);
+  r->model = model;
+  r->width = width;
+  r->height = height;
+  r->n_threads = n_threads > 0 ? n_threads : omp_get_num_procs ();
+  r->tile_w = r->tile_h = DEFAULT_TILE;
+  r->halo = sr_model_halo (model);
+  /* Parallelism is ours, over tiles: OpenBLAS must not start threads of its own
+   * inside them. */
+  openblas_set_num_threads (1);
+  alloc_workspaces (r);
+  return r;
+}
+
+void
+sr_runner_free (SrRunner *runner)
+{
+  if (runner == NULL)
+    return;
+  free_workspaces (runner);
+  g_free (runner);
+}
+
+int
+sr_runner_get_n_threads (const SrRunner *runner)
+{
+  return runner->n_threads;
+}
+
+void
+sr_runner_set_tile_size (SrRunner *runner, int tile_w, int tile_h)
+{
+  free_workspaces (runner);
+  runner->tile_w = MAX (tile_w, 1);
+  runner->tile_h = MAX (tile_h, 1);
+  alloc_workspaces (runner);
+}
+
+typedef struct {
+  const guint8 *src_u8;
+  const float *src_f32;
+  gsize src_stride, src_pstride;
+  guint8 *dst_u8;
+  float *dst_f32;
+  gsize dst_stride, dst_pstride;
+} FrameIo;
+
+static void
+read_input (const FrameIo *io, const SrMap *in)
+{
+  for (int y = 0; y < in->h; y++) {
+    float *dst = in->data + (gsize) y * in->w;
+    if (io->src_u8) {
+      gsize ps = io->src_pstride;
+      const guint8 *src = io->src_u8 + (gsize) (in->y0 + y) * io->src_stride + in->x0 * ps;
+      for (int x = 0; x < in->w; x++)
+        dst[x] = src[x * ps] * (1.f / 255.f);
+    } else {
+      const float *src = io->src_f32 + (gsize) (in->y0 + y) * io->src_stride + in->x0;
+      for (int x = 0; x < in->w; x++)
+        dst[x] = src[x];
+    }
+  }
+}
+
+static inline guint8
+to_u8 (float v)
+{
+  v = v * 255.f + 0.5f;
+  return v <= 0.f ? 0 : v >= 255.f ? 255 : (guint8) v;
+}
+
+/* The pixel shuffle, fused into the output store: channel i * r + j of the last
+ * map is the sub-pixel (i, j) of each high-resolution r x r block. */
+static void
+write_output (const FrameIo *io, const SrMap *out, int r)
+{
+  gsize plane = sr_map_plane (out);
+  for (int y = 0; y < out->h; y++) {
+    for (int i = 0; i < r; i++) {
+      gsize row = (gsize) ((out->y0 + y) * r + i);
+      for (int j = 0; j < r; j++) {
+        const float *src = out->data + (gsize) (i * r + j) * plane + (gsize) y * out->w;
+        if (io->dst_u8) {
+          gsize ps = io->dst_pstride;
+          guint8 *dst = io->dst_u8 + row * io->dst_stride + ((gsize) out->x0 * r + j) * ps;
+          for (int x = 0; x < out->w; x++)
+            dst[x * r * ps] = to_u8 (src[x]);
+        } else {
+          float *dst = io->dst_f32 + row * io->dst_stride + (gsize) out->x0 * r + j;
+          for (int x = 0; x < out->w; x++)
+            dst[x * r] = src[x];
+        }
+      }
+    }
+  }
+}
+
+static void
+process_tile (SrRunner *r, Workspace *ws, const FrameIo *io, SrRect tile)
+{
+  const SrModel *m = r->model;
+  SrRect rect = sr_rect_grow_clip (tile, r->halo, r->height, r->width);
+  SrMap cur = { ws->input, 1, rect.y0, rect.x0, rect.h, rect.w };
+  read_input (io, &cur);
+  int remaining = r->halo;
+  for (int i = 0; i < m->n_convs; i++) {
+    const SrConv *c = &m->convs[i];
+    remaining -= sr_conv_radius (c);
+    rect = sr_rect_grow_clip (tile, remaining, r->height, r->width);
+    SrMap out = { ws->maps[i & 1], c->cout, rect.y0, rect.x0, rect.h, rect.w };
+    c->kernel (c, &cur, &out, ws->scratch);
+    cur = out;
+  }
+  write_output (io, &cur, m->scale);
+}
+
+static void
+run (SrRunner *r, const FrameIo *io)
+{
+  int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
+  int n_tiles = r->n_tiles_x * r->n_tiles_y;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(r->n_threads)
+  for (int t = 0; t < n_tiles; t++) {
+    SrRect tile;
+    tile.y0 = (t / r->n_tiles_x) * th;
+    tile.x0 = (t % r->n_tiles_x) * tw;
+    tile.h = MIN (th, r->height - tile.y0);
+    tile.w = MIN (tw, r->width - tile.x0);
+    process_tile (r, &r->ws[omp_get_thread_num ()], io, tile);
+  }
+}
+
+void
+sr_runner_process_u8_interleaved (SrRunner *runner, const guint8 *src,
+    gsize src_pixel_stride, gsize src_stride, guint8 *dst, gsize dst_pixel_stride,
+    gsize dst_stride)
+{
+  FrameIo io = { .src_u8 = src, .src_stride = src_stride, .src_pstride = src_pixel_stride,
+    .dst_u8 = dst, .dst_stride = dst_stride, .dst_pstride = dst_pixel_stride };
+  run (runner, &io);
+}
+
+void
+sr_runner_process_u8 (SrRunner *runner, const guint8 *src, gsize src_stride, guint8 *dst,
+    gsize dst_stride)
+{
+  sr_runner_process_u8_interleaved (runner, src, 1, src_stride, dst, 1, dst_stride);
+}
+
+void
+sr_runner_process_f32 (SrRunner *runner, const float *src, gsize src_stride, float *dst,
+    gsize dst_stride)
+{
+  FrameIo io = { .src_f32 = src, .src_stride = src_stride, .dst_f32 = dst,
+    .dst_stride = dst_stride };
+  run (runner, &io);
+}

@@ -1,0 +1,40 @@
+/* Runs a model over whole luma frames of one size, tile by tile, in parallel.
+ *
+ * Everything a frame needs is allocated by sr_runner_new(): processing a frame
+ * allocates nothing. Tiles carry a halo of context so the tiled result is exactly
+ * the whole-frame result. */
+#pragma once
+
+#include <glib.h>
+
+#include "sr-model.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SrRunner SrRunner;
+
+/* @n_threads: 0 uses every core. The model must outlive the runner. */
+SrRunner *sr_runner_new (const SrModel *model, int width, int height, int n_threads,
+    GError **error);
+void sr_runner_free (SrRunner *runner);
+
+int sr_runner_get_n_threads (const SrRunner *runner);
+/* Low-resolution tile size (default 32 x 32); for tests and tuning. */
+void sr_runner_set_tile_size (SrRunner *runner, int tile_w, int tile_h);
+
+/* 8-bit luma in, 8-bit luma (scale times the size) out. Strides in bytes. */
+void sr_runner_process_u8 (SrRunner *runner, const guint8 *src, gsize src_stride,
+    guint8 *dst, gsize dst_stride);
+/* The same on luma interleaved with other components (packed AYUV, say): a pixel's
+ * luma byte follows the previous one's by @src_pixel_stride (@dst_pixel_stride)
+ * bytes; the other bytes of @dst are left as they are. */
+void sr_runner_process_u8_interleaved (SrRunner *runner, const guint8 *src,
+    gsize src_pixel_stride, gsize src_stride, guint8 *dst, gsize dst_pixel_stride,
+    gsize dst_stride);
+/* Float luma in [0,1]; the output is not clamped. Strides in floats. */
+void sr_runner_process_f32 (SrRunner *runner, const float *src, gsize src_stride,
+    float *dst, gsize dst_stride);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrRunner, sr_runner_free)
+
+G_END_DECLS
