@@ -66,7 +66,7 @@ load_model (GstSrUpscale *self)
   if (net && sr_model_get_scale (net) != scale) {
     g_set_error (&error, SR_ERROR, SR_ERROR_BAD_FAMILY,
         "%s is a x%d model but the scale property is %d",
-        location ? location : "the model", sr_model_get_scale (net), scale);
+        location ? location : "the built-in model", sr_model_get_scale (net), scale);
     g_clear_pointer (&net, sr_model_free);
   }
   if (net == NULL) {

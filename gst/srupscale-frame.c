@@ -1,15 +1,22 @@
 #include "srupscale-frame.h"
 
+#include "srupscale-rgb.h"
+
+/* A frame of our own, allocated once per caps. */
+typedef struct {
+  GstVideoInfo info;
+  GstBuffer *buffer;
+  GstVideoFrame frame;
+} Scratch;
+
 struct _SrFramePath {
   gboolean is_rgb;
-  gboolean has_chroma;
-  /* RGB only: the frame as packed AYUV (BT.601) at both sizes */
-  GstVideoInfo lo_info, hi_info;
-  GstBuffer *lo_buf, *hi_buf;
-  GstVideoConverter *to_yuv;  /* RGB in -> AYUV lo */
-  GstVideoConverter *to_rgb;  /* AYUV hi -> RGB out */
-  /* chroma and alpha: lo -> hi, bicubic (it scales luma too, overwritten after) */
+  gboolean has_alpha;
+  /* RGB only: the frame as planar YCbCr (Y444) and alpha (GRAY8), at both sizes */
+  Scratch lo, hi, lo_alpha, hi_alpha;
+  /* chroma: lo -> hi, bicubic (it scales luma too, which the network overwrites) */
   GstVideoConverter *chroma;
+  GstVideoConverter *alpha;
 };
 
 /* Catmull-Rom (B = 0, C = 0.5), the bicubic of the SR literature; GStreamer's
@@ -29,19 +36,23 @@ converter_config (guint n_threads)
       GST_VIDEO_CONVERTER_OPT_THREADS, G_TYPE_UINT, n_threads, NULL);
 }
 
-/* The AYUV twin of an RGB format: BT.601 studio range, the luma the networks were
- * trained on, with the RGB side's transfer and primaries so only the matrix applies. */
 static void
-ayuv_info (GstVideoInfo *info, const GstVideoInfo *rgb, int width, int height)
+scratch_init (Scratch *s, GstVideoFormat format, int width, int height)
 {
-  gst_video_info_set_format (info, GST_VIDEO_FORMAT_AYUV, width, height);
-  info->colorimetry = rgb->colorimetry;
-  info->colorimetry.range = GST_VIDEO_COLOR_RANGE_16_235;
-  info->colorimetry.matrix = GST_VIDEO_COLOR_MATRIX_BT601;
-  info->fps_n = rgb->fps_n;
-  info->fps_d = rgb->fps_d;
-  info->par_n = rgb->par_n;
-  info->par_d = rgb->par_d;
+  gst_video_info_set_format (&s->info, format, width, height);
+  s->buffer = gst_buffer_new_allocate (NULL, s->info.size, NULL);
+}
+
+static void
+scratch_clear (Scratch *s)
+{
+  gst_clear_buffer (&s->buffer);
+}
+
+static gboolean
+scratch_map (Scratch *s)
+{
+  return gst_video_frame_map (&s->frame, &s->info, s->buffer, GST_MAP_READWRITE);
 }
 
 SrFramePath *
@@ -50,19 +61,20 @@ sr_frame_path_new (const GstVideoInfo *in_info, const GstVideoInfo *out_info,
 {
   SrFramePath *path = g_new0 (SrFramePath, 1);
   path->is_rgb = GST_VIDEO_INFO_IS_RGB (in_info);
-  path->has_chroma = path->is_rgb || !GST_VIDEO_INFO_IS_GRAY (in_info);
+  path->has_alpha = GST_VIDEO_INFO_HAS_ALPHA (in_info);
   if (path->is_rgb) {
-    ayuv_info (&path->lo_info, in_info, in_info->width, in_info->height);
-    ayuv_info (&path->hi_info, out_info, out_info->width, out_info->height);
-    path->lo_buf = gst_buffer_new_allocate (NULL, path->lo_info.size, NULL);
-    path->hi_buf = gst_buffer_new_allocate (NULL, path->hi_info.size, NULL);
-    path->to_yuv = gst_video_converter_new (in_info, &path->lo_info,
+    int w = in_info->width, h = in_info->height, W = out_info->width, H = out_info->height;
+    scratch_init (&path->lo, GST_VIDEO_FORMAT_Y444, w, h);
+    scratch_init (&path->hi, GST_VIDEO_FORMAT_Y444, W, H);
+    path->chroma = gst_video_converter_new (&path->lo.info, &path->hi.info,
         converter_config (n_threads));
-    path->to_rgb = gst_video_converter_new (&path->hi_info, out_info,
-        converter_config (n_threads));
-    path->chroma = gst_video_converter_new (&path->lo_info, &path->hi_info,
-        converter_config (n_threads));
-  } else if (path->has_chroma) {
+    if (path->has_alpha) {
+      scratch_init (&path->lo_alpha, GST_VIDEO_FORMAT_GRAY8, w, h);
+      scratch_init (&path->hi_alpha, GST_VIDEO_FORMAT_GRAY8, W, H);
+      path->alpha = gst_video_converter_new (&path->lo_alpha.info, &path->hi_alpha.info,
+          converter_config (n_threads));
+    }
+  } else if (!GST_VIDEO_INFO_IS_GRAY (in_info)) {
     path->chroma = gst_video_converter_new (in_info, out_info,
         converter_config (n_threads));
   }
@@ -74,11 +86,12 @@ sr_frame_path_free (SrFramePath *path)
 {
   if (path == NULL)
     return;
-  g_clear_pointer (&path->to_yuv, gst_video_converter_free);
-  g_clear_pointer (&path->to_rgb, gst_video_converter_free);
   g_clear_pointer (&path->chroma, gst_video_converter_free);
-  gst_clear_buffer (&path->lo_buf);
-  gst_clear_buffer (&path->hi_buf);
+  g_clear_pointer (&path->alpha, gst_video_converter_free);
+  scratch_clear (&path->lo);
+  scratch_clear (&path->hi);
+  scratch_clear (&path->lo_alpha);
+  scratch_clear (&path->hi_alpha);
   g_free (path);
 }
 
@@ -94,28 +107,37 @@ upscale_luma (SrRunner *runner, const GstVideoFrame *lo, GstVideoFrame *hi)
       GST_VIDEO_FRAME_COMP_STRIDE (hi, GST_VIDEO_COMP_Y));
 }
 
+static gboolean
+process_rgb (SrFramePath *path, SrRunner *runner, const GstVideoFrame *in,
+    GstVideoFrame *out)
+{
+  gboolean alpha = path->has_alpha;
+  if (!scratch_map (&path->lo) || !scratch_map (&path->hi)
+      || (alpha && (!scratch_map (&path->lo_alpha) || !scratch_map (&path->hi_alpha))))
+    return FALSE;   /* system memory we allocated: cannot fail in practice */
+  sr_rgb_to_ycbcr (in, &path->lo.frame, alpha ? &path->lo_alpha.frame : NULL);
+  gst_video_converter_frame (path->chroma, &path->lo.frame, &path->hi.frame);
+  if (alpha)
+    gst_video_converter_frame (path->alpha, &path->lo_alpha.frame, &path->hi_alpha.frame);
+  upscale_luma (runner, &path->lo.frame, &path->hi.frame);
+  sr_ycbcr_to_rgb (&path->hi.frame, alpha ? &path->hi_alpha.frame : NULL, out);
+  gst_video_frame_unmap (&path->lo.frame);
+  gst_video_frame_unmap (&path->hi.frame);
+  if (alpha) {
+    gst_video_frame_unmap (&path->lo_alpha.frame);
+    gst_video_frame_unmap (&path->hi_alpha.frame);
+  }
+  return TRUE;
+}
+
 gboolean
 sr_frame_path_process (SrFramePath *path, SrRunner *runner, const GstVideoFrame *in,
     GstVideoFrame *out)
 {
-  if (!path->is_rgb) {
-    if (path->chroma)
-      gst_video_converter_frame (path->chroma, in, out);
-    upscale_luma (runner, in, out);
-    return TRUE;
-  }
-  GstVideoFrame lo, hi;
-  if (!gst_video_frame_map (&lo, &path->lo_info, path->lo_buf, GST_MAP_READWRITE))
-    return FALSE;
-  if (!gst_video_frame_map (&hi, &path->hi_info, path->hi_buf, GST_MAP_READWRITE)) {
-    gst_video_frame_unmap (&lo);
-    return FALSE;
-  }
-  gst_video_converter_frame (path->to_yuv, in, &lo);
-  gst_video_converter_frame (path->chroma, &lo, &hi);
-  upscale_luma (runner, &lo, &hi);
-  gst_video_converter_frame (path->to_rgb, &hi, out);
-  gst_video_frame_unmap (&hi);
-  gst_video_frame_unmap (&lo);
+  if (path->is_rgb)
+    return process_rgb (path, runner, in, out);
+  if (path->chroma)
+    gst_video_converter_frame (path->chroma, in, out);
+  upscale_luma (runner, in, out);
   return TRUE;
 }

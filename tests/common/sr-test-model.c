@@ -1,0 +1,117 @@
+#include "sr-test-model.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+struct _SrTestModel {
+  JsonBuilder *header;
+  GByteArray *data;
+  GHashTable *metadata;
+};
+
+SrTestModel *
+sr_test_model_new (void)
+{
+  SrTestModel *m = g_new0 (SrTestModel, 1);
+  m->header = json_builder_new ();
+  json_builder_begin_object (m->header);
+  m->data = g_byte_array_new ();
+  m->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return m;
+}
+
+void
+sr_test_model_free (SrTestModel *m)
+{
+  g_object_unref (m->header);
+  g_byte_array_unref (m->data);
+  g_hash_table_unref (m->metadata);
+  g_free (m);
+}
+
+void
+sr_test_model_set_metadata (SrTestModel *m, const char *key, const char *value)
+{
+  g_hash_table_insert (m->metadata, g_strdup (key), g_strdup (value));
+}
+
+void
+sr_test_model_add (SrTestModel *m, const char *name, int n_dims, const gint64 *shape,
+    const float *data, GRand *rand)
+{
+  gsize n = 1;
+  for (int i = 0; i < n_dims; i++)
+    n *= shape[i];
+  gsize begin = m->data->len;
+  for (gsize i = 0; i < n; i++) {
+    float v = data ? data[i] : (float) g_rand_double_range (rand, -0.5, 0.5);
+    g_byte_array_append (m->data, (const guint8 *) &v, sizeof v);
+  }
+  json_builder_set_member_name (m->header, name);
+  json_builder_begin_object (m->header);
+  json_builder_set_member_name (m->header, "dtype");
+  json_builder_add_string_value (m->header, "F32");
+  json_builder_set_member_name (m->header, "shape");
+  json_builder_begin_array (m->header);
+  for (int i = 0; i < n_dims; i++)
+    json_builder_add_int_value (m->header, shape[i]);
+  json_builder_end_array (m->header);
+  json_builder_set_member_name (m->header, "data_offsets");
+  json_builder_begin_array (m->header);
+  json_builder_add_int_value (m->header, begin);
+  json_builder_add_int_value (m->header, m->data->len);
+  json_builder_end_array (m->header);
+  json_builder_end_object (m->header);
+}
+
+GBytes *
+sr_test_model_serialize (SrTestModel *m)
+{
+  json_builder_set_member_name (m->header, "__metadata__");
+  json_builder_begin_object (m->header);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init (&it, m->metadata);
+  while (g_hash_table_iter_next (&it, &k, &v)) {
+    json_builder_set_member_name (m->header, k);
+    json_builder_add_string_value (m->header, v);
+  }
+  json_builder_end_object (m->header);
+  json_builder_end_object (m->header);
+  g_autoptr (JsonNode) root = json_builder_get_root (m->header);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, root);
+  gsize len;
+  g_autofree char *text = json_generator_to_data (gen, &len);
+  guint64 header_len = GUINT64_TO_LE (len);
+  GByteArray *out = g_byte_array_new ();
+  g_byte_array_append (out, (const guint8 *) &header_len, 8);
+  g_byte_array_append (out, (const guint8 *) text, len);
+  g_byte_array_append (out, m->data->data, m->data->len);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static void
+add_conv (SrTestModel *m, const char *prefix, int cout, int cin, int k, GRand *rand)
+{
+  char name[64];
+  gint64 w[4] = { cout, cin, k, k }, b[1] = { cout };
+  g_snprintf (name, sizeof name, "%s.weight", prefix);
+  sr_test_model_add (m, name, 4, w, NULL, rand);
+  g_snprintf (name, sizeof name, "%s.bias", prefix);
+  sr_test_model_add (m, name, 1, b, NULL, rand);
+}
+
+GBytes *
+sr_test_espcn (int scale, int c1, int c2, int k1, int k2, int k3, GRand *rand)
+{
+  g_autoptr (SrTestModel) m = sr_test_model_new ();
+  char s[8];
+  g_snprintf (s, sizeof s, "%d", scale);
+  sr_test_model_set_metadata (m, "family", "espcn");
+  sr_test_model_set_metadata (m, "scale", s);
+  add_conv (m, "conv1", c1, 1, k1, rand);
+  add_conv (m, "conv2", c2, c1, k2, rand);
+  add_conv (m, "conv3", scale * scale, c2, k3, rand);
+  return sr_test_model_serialize (m);
+}

@@ -1,0 +1,137 @@
+/* Each convolution kernel against the plain reference, on random data of odd sizes,
+ * with maps that reach past the image border (zero padding) and maps that do not. */
+#include <math.h>
+#include <string.h>
+
+#include "sr-conv.h"
+#include "sr-runner.h"
+#include "sr-test-model.h"
+#include "srengine.h"
+
+static float *
+random_floats (GRand *rand, gsize n)
+{
+  float *p = g_new (float, n);
+  for (gsize i = 0; i < n; i++)
+    p[i] = (float) g_rand_double_range (rand, -1, 1);
+  return p;
+}
+
+static void
+check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, int img_w)
+{
+  /* an input map somewhere inside the image, an output map inside that minus the
+   * radius where it can, clipped to the image as the runner does */
+  SrRect in_rect = { g_rand_int_range (rand, 0, img_h / 3 + 1),
+    g_rand_int_range (rand, 0, img_w / 3 + 1), 0, 0 };
+  in_rect.h = g_rand_int_range (rand, 1, img_h - in_rect.y0 + 1);
+  in_rect.w = g_rand_int_range (rand, 1, img_w - in_rect.x0 + 1);
+  SrRect out_rect = sr_rect_grow_clip (in_rect, -(k / 2), img_h, img_w);
+  if (out_rect.h <= 0 || out_rect.w <= 0)
+    out_rect = in_rect;
+  g_autofree float *w = random_floats (rand, (gsize) cout * cin * k * k);
+  g_autofree float *b = random_floats (rand, cout);
+  g_autofree float *slopes = random_floats (rand, cout);
+  g_autofree float *in = random_floats (rand, (gsize) cin * in_rect.h * in_rect.w);
+  gsize out_n = (gsize) cout * out_rect.h * out_rect.w;
+  g_autofree float *ref = g_new (float, out_n), *got = g_new (float, out_n);
+  SrConv conv = { cin, cout, k, w, b, act, slopes, NULL };
+  g_autofree float *scratch = g_new (float,
+      sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w));
+  SrMap in_map = { in, cin, in_rect.y0, in_rect.x0, in_rect.h, in_rect.w };
+  SrMap ref_map = { ref, cout, out_rect.y0, out_rect.x0, out_rect.h, out_rect.w };
+  SrMap got_map = ref_map;
+  got_map.data = got;
+  sr_conv_reference (&conv, &in_map, &ref_map, scratch);
+  sr_conv_gemm (&conv, &in_map, &got_map, scratch);
+  double max_err = 0;
+  for (gsize i = 0; i < out_n; i++)
+    max_err = MAX (max_err, fabs (ref[i] - got[i]));
+  if (max_err > 1e-4)
+    g_error ("gemm conv %dx%d %d->%d act %d on %dx%d: max error %g", k, k, cin, cout,
+        act, out_rect.h, out_rect.w, max_err);
+}
+
+static void
+test_conv_gemm_matches_reference (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  static const int shapes[][3] = {
+    { 1, 64, 5 }, { 64, 32, 3 }, { 32, 9, 3 }, { 1, 7, 1 }, { 3, 5, 9 }, { 12, 12, 3 },
+  };
+  for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (int act = SR_ACT_NONE; act <= SR_ACT_PRELU; act++)
+      for (int trial = 0; trial < 4; trial++)
+        check_conv (rand, shapes[s][0], shapes[s][1], shapes[s][2], act,
+            g_rand_int_range (rand, 1, 24), g_rand_int_range (rand, 1, 24));
+}
+
+static void
+test_activations (void)
+{
+  float x[6] = { -2.f, -0.5f, 0.f, 0.25f, 1.f, 3.f }, y[6];
+  float slopes[2] = { 0.1f, -0.3f };
+  for (int act = SR_ACT_NONE; act <= SR_ACT_PRELU; act++) {
+    memcpy (y, x, sizeof x);
+    sr_activation_apply (act, slopes, y, 2, 3);
+    for (int i = 0; i < 6; i++) {
+      float a = slopes[i / 3], want;
+      switch (act) {
+        case SR_ACT_TANH: want = tanhf (x[i]); break;
+        case SR_ACT_RELU: want = x[i] > 0 ? x[i] : 0; break;
+        case SR_ACT_PRELU: want = x[i] > 0 ? x[i] : a * x[i]; break;
+        default: want = x[i]; break;
+      }
+      g_assert_cmpfloat_with_epsilon (y[i], want, 1e-7);
+    }
+  }
+}
+
+/* A 1x1 ESPCN whose last layer has known weights: the high-resolution pixel
+ * (y * r + i, x * r + j) must be channel i * r + j's value at (y, x). */
+static void
+test_pixel_shuffle_order (void)
+{
+  for (int r = 2; r <= 4; r++) {
+    g_autoptr (SrTestModel) tm = sr_test_model_new ();
+    char s[4];
+    g_snprintf (s, sizeof s, "%d", r);
+    sr_test_model_set_metadata (tm, "family", "espcn");
+    sr_test_model_set_metadata (tm, "scale", s);
+    float one = 1.f, zero = 0.f, w3[16], b3[16];
+    gint64 w1[4] = { 1, 1, 1, 1 }, b1[1] = { 1 }, w3s[4] = { r * r, 1, 1, 1 },
+        b3s[1] = { r * r };
+    for (int c = 0; c < r * r; c++) {
+      w3[c] = 0.f;
+      b3[c] = (float) c;   /* channel c is the constant c, plus 0 * input */
+    }
+    sr_test_model_add (tm, "conv1.weight", 4, w1, &one, NULL);
+    sr_test_model_add (tm, "conv1.bias", 1, b1, &zero, NULL);
+    sr_test_model_add (tm, "conv2.weight", 4, w1, &one, NULL);
+    sr_test_model_add (tm, "conv2.bias", 1, b1, &zero, NULL);
+    sr_test_model_add (tm, "conv3.weight", 4, w3s, w3, NULL);
+    sr_test_model_add (tm, "conv3.bias", 1, b3s, b3, NULL);
+    g_autoptr (GBytes) bytes = sr_test_model_serialize (tm);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (SrModel) model = sr_model_new_from_bytes (bytes, "shuffle", &error);
+    g_assert_no_error (error);
+    int w = 5, h = 3;
+    g_autoptr (SrRunner) runner = sr_runner_new (model, w, h, 1, &error);
+    g_assert_no_error (error);
+    float in[15] = { 0 }, out[15 * 16];
+    sr_runner_process_f32 (runner, in, w, out, (gsize) w * r);
+    for (int y = 0; y < h * r; y++)
+      for (int x = 0; x < w * r; x++)
+        g_assert_cmpfloat (out[y * w * r + x], ==, (float) ((y % r) * r + x % r));
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/layers/conv-gemm-matches-reference", test_conv_gemm_matches_reference);
+  g_test_add_func ("/layers/activations", test_activations);
+  g_test_add_func ("/layers/pixel-shuffle-order", test_pixel_shuffle_order);
+  return g_test_run ();
+}

@@ -1,0 +1,110 @@
+/* The tiled result equals the whole-frame result, for every tile size and thread
+ * count, on random ESPCN-shaped models of every scale and on odd frame sizes. */
+#include <math.h>
+#include <string.h>
+
+#include "sr-test-model.h"
+#include "srengine.h"
+
+static float *
+run (SrModel *model, const float *in, int w, int h, int tile_w, int tile_h, int threads)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SrRunner) runner = sr_runner_new (model, w, h, threads, &error);
+  g_assert_no_error (error);
+  sr_runner_set_tile_size (runner, tile_w, tile_h);
+  int r = sr_model_get_scale (model);
+  float *out = g_new (float, (gsize) w * h * r * r);
+  sr_runner_process_f32 (runner, in, w, out, (gsize) w * r);
+  return out;
+}
+
+static void
+test_tiled_equals_whole (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+  static const int tiles[][2] = { { 1, 1 }, { 7, 5 }, { 16, 9 }, { 32, 32 }, { 64, 3 } };
+  for (int scale = 2; scale <= 4; scale++) {
+    g_autoptr (GBytes) bytes = sr_test_espcn (scale, 16, 8, 5, 3, 3, rand);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (SrModel) model = sr_model_new_from_bytes (bytes, "random", &error);
+    g_assert_no_error (error);
+    int w = 37 + scale, h = 23 + 2 * scale;
+    g_autofree float *in = g_new (float, (gsize) w * h);
+    for (int i = 0; i < w * h; i++)
+      in[i] = (float) g_rand_double (rand);
+    /* one tile holding the whole frame is the reference */
+    g_autofree float *whole = run (model, in, w, h, w, h, 1);
+    for (gsize t = 0; t < G_N_ELEMENTS (tiles); t++)
+      for (int threads = 1; threads <= 3; threads += 2) {
+        g_autofree float *tiled = run (model, in, w, h, tiles[t][0], tiles[t][1], threads);
+        double max_err = 0;
+        for (int i = 0; i < w * h * scale * scale; i++)
+          max_err = MAX (max_err, fabs (tiled[i] - whole[i]));
+        if (max_err > 1e-5)
+          g_error ("x%d, tiles %dx%d, %d threads: differs from whole frame by %g", scale,
+              tiles[t][0], tiles[t][1], threads, max_err);
+      }
+  }
+}
+
+/* u8 frames with strides wider than the picture, and interleaved luma (AYUV). */
+static void
+test_u8_strides (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (5);
+  g_autoptr (GBytes) bytes = sr_test_espcn (2, 8, 4, 3, 3, 3, rand);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SrModel) model = sr_model_new_from_bytes (bytes, "random", &error);
+  g_assert_no_error (error);
+  int w = 13, h = 9, r = 2;
+  g_autoptr (SrRunner) runner = sr_runner_new (model, w, h, 2, &error);
+  g_assert_no_error (error);
+  guint8 plain[13 * 9], packed[9][13 * 4 + 3];
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      plain[y * w + x] = (guint8) g_rand_int_range (rand, 0, 256);
+      packed[y][x * 4 + 1] = plain[y * w + x];
+    }
+  guint8 out_plain[26 * 18], out_packed[18][26 * 4 + 5];
+  memset (out_packed, 0xAB, sizeof out_packed);
+  sr_runner_process_u8 (runner, plain, w, out_plain, (gsize) w * r);
+  sr_runner_process_u8_interleaved (runner, &packed[0][1], 4, sizeof packed[0],
+      &out_packed[0][1], 4, sizeof out_packed[0]);
+  for (int y = 0; y < h * r; y++)
+    for (int x = 0; x < w * r; x++) {
+      g_assert_cmpint (out_packed[y][x * 4 + 1], ==, out_plain[y * w * r + x]);
+      g_assert_cmpint (out_packed[y][x * 4], ==, 0xAB);   /* other components kept */
+    }
+}
+
+static void
+test_bad_sizes (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (3);
+  g_autoptr (GBytes) bytes = sr_test_espcn (2, 4, 4, 3, 3, 3, rand);
+  g_autoptr (SrModel) model = sr_model_new_from_bytes (bytes, "random", NULL);
+  g_assert_nonnull (model);
+  static const int sizes[][2] = { { 0, 10 }, { 10, 0 }, { -1, 5 }, { 100000, 2 } };
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    g_autoptr (GError) error = NULL;
+    SrRunner *runner = sr_runner_new (model, sizes[i][0], sizes[i][1], 1, &error);
+    g_assert_null (runner);
+    g_assert_error (error, SR_ERROR, SR_ERROR_BAD_SIZE);
+  }
+  /* a 1x1 frame is a frame */
+  g_autoptr (SrRunner) tiny = sr_runner_new (model, 1, 1, 1, NULL);
+  g_assert_nonnull (tiny);
+  guint8 in = 128, out[4];
+  sr_runner_process_u8 (tiny, &in, 1, out, 2);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tiling/tiled-equals-whole", test_tiled_equals_whole);
+  g_test_add_func ("/tiling/u8-strides", test_u8_strides);
+  g_test_add_func ("/tiling/bad-sizes", test_bad_sizes);
+  return g_test_run ();
+}
