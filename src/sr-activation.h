@@ -10,6 +10,9 @@ typedef enum {
   SR_ACT_PRELU,   /* one learned slope per channel for x < 0 */
 } SrActivation;
 
+/* The tanh the engine uses (see sr-activation.c for its error bound). */
+float sr_tanh_fast (float x);
+
 /* @slopes: one per channel, for SR_ACT_PRELU only. */
 void sr_activation_apply (SrActivation act, const float *slopes, float *data,
     int channels, size_t plane);

@@ -77,14 +77,34 @@ test_activations (void)
     for (int i = 0; i < 6; i++) {
       float a = slopes[i / 3], want;
       switch (act) {
-        case SR_ACT_TANH: want = tanhf (x[i]); break;
+        case SR_ACT_TANH: want = (float) tanh (x[i]); break;
         case SR_ACT_RELU: want = x[i] > 0 ? x[i] : 0; break;
         case SR_ACT_PRELU: want = x[i] > 0 ? x[i] : a * x[i]; break;
         default: want = x[i]; break;
       }
-      g_assert_cmpfloat_with_epsilon (y[i], want, 1e-7);
+      g_assert_cmpfloat_with_epsilon (y[i], want, 4e-7);
     }
   }
+}
+
+/* The fast tanh against tanh() in double precision: a dense sweep of the range
+ * where it is not yet +-1, and far beyond. */
+static void
+test_tanh_error_bound (void)
+{
+  double worst = 0, at = 0;
+  for (double x = -12; x <= 12; x += 1.0 / 4096) {
+    double err = fabs (sr_tanh_fast ((float) x) - tanh ((float) x));
+    if (err > worst) {
+      worst = err;
+      at = x;
+    }
+  }
+  g_test_message ("fast tanh: max abs error %.3g at %g", worst, at);
+  g_assert_cmpfloat (worst, <, 4e-7);
+  g_assert_cmpfloat (sr_tanh_fast (1e30f), ==, 1.f);
+  g_assert_cmpfloat (sr_tanh_fast (-1e30f), ==, -1.f);
+  g_assert_cmpfloat (fabsf (sr_tanh_fast (0.f)), <, 1e-7);
 }
 
 /* A 1x1 ESPCN whose last layer has known weights: the high-resolution pixel
@@ -132,6 +152,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/layers/conv-gemm-matches-reference", test_conv_gemm_matches_reference);
   g_test_add_func ("/layers/activations", test_activations);
+  g_test_add_func ("/layers/tanh-error-bound", test_tanh_error_bound);
   g_test_add_func ("/layers/pixel-shuffle-order", test_pixel_shuffle_order);
   return g_test_run ();
 }
