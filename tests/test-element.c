@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sr-image.h"
+#include "sr-test-model.h"
 
 static const char *formats[] = { "I420", "YV12", "NV12", "NV21", "Y42B", "Y444", "GRAY8",
   "RGB", "BGR", "RGBx", "BGRx", "xRGB", "xBGR", "RGBA", "BGRA", "ARGB", "ABGR" };
@@ -266,9 +267,18 @@ GST_START_TEST (test_scale_change_while_playing)
 }
 GST_END_TEST;
 
-/* A broken model-location set while playing: an error at the next frame, and the
- * element can be torn down cleanly. */
-GST_START_TEST (test_bad_model_while_playing)
+static guint8
+first_byte (GstBuffer *buf)
+{
+  guint8 b;
+  fail_unless_equals_int (gst_buffer_extract (buf, 0, &b, 1), 1);
+  gst_buffer_unref (buf);
+  return b;
+}
+
+/* model-location set while playing: a good file takes effect at the next frame, a
+ * broken one is an error at the next frame, and the element tears down cleanly. */
+GST_START_TEST (test_model_change_while_playing)
 {
   GstHarness *h = gst_harness_new ("srupscale");
   gst_harness_set_src_caps_str (h, "video/x-raw,format=GRAY8,width=16,height=16,"
@@ -277,7 +287,23 @@ GST_START_TEST (test_bad_model_while_playing)
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_GRAY8, 16, 16);
   const guint8 v[1] = { 90 };
   fail_unless_equals_int (gst_harness_push (h, flat_buffer (&info, v)), GST_FLOW_OK);
-  gst_buffer_unref (gst_harness_pull (h));
+  guint8 builtin = first_byte (gst_harness_pull (h));
+
+  /* a model of random weights answers differently from the trained one */
+  g_autoptr (GRand) rand = g_rand_new_with_seed (9);
+  g_autoptr (GBytes) bytes = sr_test_espcn (2, 8, 4, 3, 3, 3, rand);
+  g_autofree char *dir = g_dir_make_tmp ("srupscale-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "random.safetensors", NULL);
+  fail_unless (g_file_set_contents (path, g_bytes_get_data (bytes, NULL),
+          g_bytes_get_size (bytes), NULL));
+  g_object_set (h->element, "model-location", path, NULL);
+  fail_unless_equals_int (gst_harness_push (h, flat_buffer (&info, v)), GST_FLOW_OK);
+  guint8 random = first_byte (gst_harness_pull (h));
+  fail_unless (abs (random - builtin) > 2, "the new model did not take effect (%d, %d)",
+      builtin, random);
+  g_unlink (path);
+  g_rmdir (dir);
+
   g_object_set (h->element, "model-location", "/nonexistent/x.safetensors", NULL);
   fail_unless_equals_int (gst_harness_push (h, flat_buffer (&info, v)), GST_FLOW_ERROR);
   g_object_set (h->element, "n-threads", 1, NULL);
@@ -399,7 +425,7 @@ srupscale_suite (void)
   tcase_add_test (tc, test_impossible_size_fails_cleanly);
   tcase_add_test (tc, test_bad_model_location);
   tcase_add_test (tc, test_scale_change_while_playing);
-  tcase_add_test (tc, test_bad_model_while_playing);
+  tcase_add_test (tc, test_model_change_while_playing);
   tcase_add_test (tc, test_real_image_beats_bicubic);
   return s;
 }
