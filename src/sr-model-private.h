@@ -17,6 +17,8 @@ struct _SrModel {
    * that a pixel shuffle turns into the high-resolution image. */
   int n_convs;
   SrConv convs[SR_MAX_CONVS];
+  double macs_per_pixel;  /* the network's own cost, per input pixel */
+  GPtrArray *owned;       /* weights a family derived at load time */
 };
 
 /* The weights of @name, after checking it has exactly the @n_dims dimensions of
@@ -27,4 +29,14 @@ const float *sr_model_tensor (SrModel *model, const char *name, int n_dims,
 /* Context pixels a low-resolution output pixel needs on each side. */
 int sr_model_halo (const SrModel *model);
 
+/* Appends the convolution "<prefix>.weight" / "<prefix>.bias" ([cout, cin, k, k],
+ * odd k; a -1 accepts any size) with activation @act; NULL on a bad file. */
+SrConv *sr_model_add_conv (SrModel *model, const char *prefix, gint64 cout, gint64 cin,
+    SrActivation act, GError **error);
+/* Gives the last convolution a PReLU whose slopes are @name ([cout]). */
+gboolean sr_model_add_prelu (SrModel *model, const char *name, GError **error);
+/* Memory the model frees with itself. */
+float *sr_model_alloc_weights (SrModel *model, gsize n_floats);
+
 gboolean sr_espcn_build (SrModel *model, GError **error);
+gboolean sr_fsrcnn_build (SrModel *model, GError **error);

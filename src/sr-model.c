@@ -12,6 +12,7 @@ static const struct {
   FamilyBuilder build;
 } families[] = {
   { "espcn", sr_espcn_build },
+  { "fsrcnn", sr_fsrcnn_build },
 };
 
 const float *
@@ -50,6 +51,62 @@ sr_model_tensor (SrModel *model, const char *name, int n_dims, gint64 *shape,
   return t->data;
 }
 
+SrConv *
+sr_model_add_conv (SrModel *model, const char *prefix, gint64 cout, gint64 cin,
+    SrActivation act, GError **error)
+{
+  char name[64];
+  gint64 wshape[4] = { cout, cin, -1, -1 };
+  g_snprintf (name, sizeof name, "%s.weight", prefix);
+  const float *w = sr_model_tensor (model, name, 4, wshape, error);
+  if (w == NULL)
+    return NULL;
+  if (wshape[2] != wshape[3] || wshape[2] % 2 == 0 || wshape[2] > 15) {
+    g_set_error (error, SR_ERROR, SR_ERROR_BAD_SHAPE,
+        "%s: tensor \"%s\" must be a square odd kernel of at most 15x15", model->what,
+        name);
+    return NULL;
+  }
+  gint64 bshape[1] = { wshape[0] };
+  g_snprintf (name, sizeof name, "%s.bias", prefix);
+  const float *b = sr_model_tensor (model, name, 1, bshape, error);
+  if (b == NULL)
+    return NULL;
+  if (model->n_convs == SR_MAX_CONVS) {
+    g_set_error (error, SR_ERROR, SR_ERROR_BAD_FAMILY,
+        "%s: more than %d convolutions", model->what, SR_MAX_CONVS);
+    return NULL;
+  }
+  SrConv *c = &model->convs[model->n_convs++];
+  c->cout = (int) wshape[0];
+  c->cin = (int) wshape[1];
+  c->k = (int) wshape[2];
+  c->weight = w;
+  c->bias = b;
+  c->act = act;
+  c->kernel = sr_conv_gemm;
+  model->macs_per_pixel += (double) c->cout * c->cin * c->k * c->k;
+  return c;
+}
+
+gboolean
+sr_model_add_prelu (SrModel *model, const char *name, GError **error)
+{
+  SrConv *c = &model->convs[model->n_convs - 1];
+  gint64 shape[1] = { c->cout };
+  c->slopes = sr_model_tensor (model, name, 1, shape, error);
+  c->act = SR_ACT_PRELU;
+  return c->slopes != NULL;
+}
+
+float *
+sr_model_alloc_weights (SrModel *model, gsize n_floats)
+{
+  float *p = g_new0 (float, n_floats);
+  g_ptr_array_add (model->owned, p);
+  return p;
+}
+
 int
 sr_model_halo (const SrModel *model)
 {
@@ -86,6 +143,7 @@ sr_model_new_from_bytes (GBytes *bytes, const char *what, GError **error)
 {
   SrModel *model = g_new0 (SrModel, 1);
   model->what = g_strdup (what);
+  model->owned = g_ptr_array_new_with_free_func (g_free);
   model->file = sr_tensor_file_parse (bytes, what, error);
   if (model->file == NULL || !read_header_facts (model, error))
     goto fail;
@@ -97,7 +155,7 @@ sr_model_new_from_bytes (GBytes *bytes, const char *what, GError **error)
     }
   }
   g_set_error (error, SR_ERROR, SR_ERROR_BAD_FAMILY,
-      "%s: unknown network family \"%s\" (this build knows: espcn)", what, model->family);
+      "%s: unknown network family \"%s\" (this build knows: espcn, fsrcnn)", what, model->family);
 fail:
   sr_model_free (model);
   return NULL;
@@ -123,6 +181,7 @@ sr_model_free (SrModel *model)
   if (model == NULL)
     return;
   sr_tensor_file_free (model->file);
+  g_ptr_array_unref (model->owned);
   g_free (model->what);
   g_free (model->family);
   g_free (model);
@@ -150,22 +209,16 @@ gsize
 sr_model_get_n_params (const SrModel *model)
 {
   gsize n = 0;
-  for (int i = 0; i < model->n_convs; i++) {
-    const SrConv *c = &model->convs[i];
-    n += (gsize) c->cout * c->cin * c->k * c->k + c->cout;
-    if (c->act == SR_ACT_PRELU)
-      n += c->cout;
-  }
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, model->file->tensors);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    n += ((const SrTensor *) value)->n_elements;
   return n;
 }
 
 double
 sr_model_get_macs_per_pixel (const SrModel *model)
 {
-  double macs = 0;
-  for (int i = 0; i < model->n_convs; i++) {
-    const SrConv *c = &model->convs[i];
-    macs += (double) c->cout * c->cin * c->k * c->k;
-  }
-  return macs;
+  return model->macs_per_pixel;
 }

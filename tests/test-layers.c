@@ -5,6 +5,7 @@
 
 #include "sr-conv.h"
 #include "sr-runner.h"
+#include "sr-subpixel.h"
 #include "sr-test-model.h"
 #include "srengine.h"
 
@@ -87,6 +88,38 @@ test_activations (void)
   }
 }
 
+/* A stride-r transposed convolution equals its sub-pixel rewrite: a convolution to
+ * r^2 channels, then a pixel shuffle. */
+static void
+test_transposed_as_subpixel (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (13);
+  static const int kernels[] = { 3, 5, 9 };
+  for (gsize ki = 0; ki < G_N_ELEMENTS (kernels); ki++)
+    for (int r = 2; r <= 4; r++) {
+      int k = kernels[ki], cin = 3, h = 7, w = 11, ks = sr_subpixel_kernel_size (k, r);
+      g_autofree float *wt = random_floats (rand, (gsize) cin * k * k);
+      g_autofree float *in = random_floats (rand, (gsize) cin * h * w);
+      g_autofree float *want = g_new (float, (gsize) h * w * r * r);
+      sr_transposed_conv_reference (wt, 0.25f, cin, k, r, in, h, w, want);
+      g_autofree float *cw = g_new (float, (gsize) r * r * cin * ks * ks);
+      g_autofree float *cb = g_new (float, (gsize) r * r);
+      sr_subpixel_from_transposed (wt, 0.25f, cin, k, r, cw, cb);
+      SrConv conv = { cin, r * r, ks, cw, cb, SR_ACT_NONE, NULL, NULL };
+      g_autofree float *phases = g_new (float, (gsize) r * r * h * w);
+      SrMap in_map = { in, cin, 0, 0, h, w }, out_map = { phases, r * r, 0, 0, h, w };
+      sr_conv_reference (&conv, &in_map, &out_map, NULL);
+      double max_err = 0;
+      for (int y = 0; y < h * r; y++)
+        for (int x = 0; x < w * r; x++) {
+          float got = phases[((y % r) * r + x % r) * h * w + (y / r) * w + x / r];
+          max_err = MAX (max_err, fabs (got - want[y * w * r + x]));
+        }
+      if (max_err > 1e-5)
+        g_error ("k %d, r %d: sub-pixel rewrite differs by %g", k, r, max_err);
+    }
+}
+
 /* The fast tanh against tanh() in double precision: a dense sweep of the range
  * where it is not yet +-1, and far beyond. */
 static void
@@ -153,6 +186,7 @@ main (int argc, char **argv)
   g_test_add_func ("/layers/conv-gemm-matches-reference", test_conv_gemm_matches_reference);
   g_test_add_func ("/layers/activations", test_activations);
   g_test_add_func ("/layers/tanh-error-bound", test_tanh_error_bound);
+  g_test_add_func ("/layers/transposed-as-subpixel", test_transposed_as_subpixel);
   g_test_add_func ("/layers/pixel-shuffle-order", test_pixel_shuffle_order);
   return g_test_run ();
 }

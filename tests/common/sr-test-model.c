@@ -115,3 +115,37 @@ sr_test_espcn (int scale, int c1, int c2, int k1, int k2, int k3, GRand *rand)
   add_conv (m, "conv3", scale * scale, c2, k3, rand);
   return sr_test_model_serialize (m);
 }
+
+static void
+add_prelu (SrTestModel *m, const char *name, int n, GRand *rand)
+{
+  gint64 shape[1] = { n };
+  sr_test_model_add (m, name, 1, shape, NULL, rand);
+}
+
+GBytes *
+sr_test_fsrcnn (int scale, int d, int s, int m, int k, GRand *rand)
+{
+  g_autoptr (SrTestModel) t = sr_test_model_new ();
+  char buf[32];
+  g_snprintf (buf, sizeof buf, "%d", scale);
+  sr_test_model_set_metadata (t, "family", "fsrcnn");
+  sr_test_model_set_metadata (t, "scale", buf);
+  add_conv (t, "first", d, 1, 5, rand);
+  add_prelu (t, "first_act.weight", d, rand);
+  add_conv (t, "shrink", s, d, 1, rand);
+  add_prelu (t, "shrink_act.weight", s, rand);
+  for (int i = 0; i < m; i++) {
+    char conv[32], act[32];
+    g_snprintf (conv, sizeof conv, "map.%d", i);
+    g_snprintf (act, sizeof act, "map_act.%d.weight", i);
+    add_conv (t, conv, s, s, 3, rand);
+    add_prelu (t, act, s, rand);
+  }
+  add_conv (t, "expand", d, s, 1, rand);
+  add_prelu (t, "expand_act.weight", d, rand);
+  gint64 w[4] = { d, 1, k, k }, b[1] = { 1 };
+  sr_test_model_add (t, "deconv.weight", 4, w, NULL, rand);
+  sr_test_model_add (t, "deconv.bias", 1, b, NULL, rand);
+  return sr_test_model_serialize (t);
+}

@@ -19,6 +19,9 @@ GBytes *sr_test_model_serialize (SrTestModel *m);
 /* A random-weight ESPCN of the given widths and kernel sizes. */
 GBytes *sr_test_espcn (int scale, int c1, int c2, int k1, int k2, int k3, GRand *rand);
 
+/* A random-weight FSRCNN(d, s, m) with a k x k transposed convolution. */
+GBytes *sr_test_fsrcnn (int scale, int d, int s, int m, int k, GRand *rand);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrTestModel, sr_test_model_free)
 
 G_END_DECLS

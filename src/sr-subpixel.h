@@ -1,0 +1,18 @@
+/* A stride-r transposed convolution (PyTorch ConvTranspose2d, cin -> 1, odd kernel k,
+ * padding k/2, output padding r-1) rewritten as a convolution cin -> r^2 on the
+ * input grid followed by a pixel shuffle: the high-resolution pixel (y r + i, x r + j)
+ * is channel i r + j at (y, x). Both compute the same sums. */
+#pragma once
+
+/* Side of the equivalent convolution's (odd, square) kernel. */
+int sr_subpixel_kernel_size (int k, int r);
+
+/* @w: [cin][1][k][k]; @out_w: [r*r][cin][ks][ks] (ks from the function above),
+ * @out_b: [r*r]. */
+void sr_subpixel_from_transposed (const float *w, float bias, int cin, int k, int r,
+    float *out_w, float *out_b);
+
+/* The transposed convolution itself, plainly, for tests: @in [cin][h][w] ->
+ * @out [h*r][w*r]. */
+void sr_transposed_conv_reference (const float *w, float bias, int cin, int k, int r,
+    const float *in, int h, int wd, float *out);
