@@ -44,7 +44,9 @@ test_tiled_equals_whole (void)
         double max_err = 0;
         for (int i = 0; i < w * h * scale * scale; i++)
           max_err = MAX (max_err, fabs (tiled[i] - whole[i]));
-        if (max_err > 1e-5)
+        /* summation order differs with the GEMM's width: rounding, not halo errors,
+         * which would be of the order of the values themselves */
+        if (max_err > 1e-4)
           g_error ("x%d, tiles %dx%d, %d threads: differs from whole frame by %g", scale,
               tiles[t][0], tiles[t][1], threads, max_err);
       }
