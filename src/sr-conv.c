@@ -6,7 +6,30 @@
 size_t
 sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w)
 {
-  return (size_t) conv->cin * conv->k * conv->k * out_h * out_w;
+  int r = conv->k / 2;
+  size_t im2col = (size_t) conv->cin * conv->k * conv->k * out_h * out_w;
+  size_t padded = (size_t) conv->cin * (out_h + 2 * r)
+      * SR_CONV_PADDED_STRIDE (out_w + 2 * r);
+  return MAX (im2col, padded);
+}
+
+void
+sr_conv_choose_kernel (SrConv *conv, float *(*alloc) (gsize n, gpointer user),
+    gpointer user)
+{
+  const char *force = g_getenv ("SR_CONV_KERNEL");
+  gboolean avx512 = __builtin_cpu_supports ("avx512f");
+  if (force && strcmp (force, "reference") == 0)
+    conv->kernel = sr_conv_reference;
+  else if (force && strcmp (force, "gemm") == 0)
+    conv->kernel = sr_conv_gemm;
+  else if (avx512) {
+    float *packed = alloc (sr_conv_avx512_packed_floats (conv), user);
+    sr_conv_avx512_pack (conv, packed);
+    conv->packed = packed;
+    conv->kernel = sr_conv_direct_avx512;
+  } else
+    conv->kernel = sr_conv_gemm;
 }
 
 static inline float

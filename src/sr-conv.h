@@ -6,6 +6,7 @@
  * sr_conv_reference() is the plain loop every other kernel is tested against. */
 #pragma once
 
+#include <glib.h>
 #include <stddef.h>
 
 #include "sr-activation.h"
@@ -25,7 +26,11 @@ struct _SrConv {
   SrActivation act;
   const float *slopes;      /* [cout], PReLU only */
   SrConvKernel kernel;
+  const float *packed;      /* the weights as a kernel wants them, or NULL */
 };
+
+/* Row stride of the zero-padded input copy the direct kernels make. */
+#define SR_CONV_PADDED_STRIDE(w) (((w) + 15) & ~15)
 
 static inline int
 sr_conv_radius (const SrConv *conv)
@@ -33,9 +38,23 @@ sr_conv_radius (const SrConv *conv)
   return conv->k / 2;
 }
 
+/* Room any kernel needs for an output of @out_h x @out_w. */
 size_t sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w);
 
 void sr_conv_reference (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);
 
 /* im2col then one OpenBLAS SGEMM: out[cout][h*w] = W[cout][cin*k*k] x col. */
 void sr_conv_gemm (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);
+
+/* Direct AVX-512 convolution (sr-conv-avx512.c): only on CPUs with AVX-512F, and
+ * with conv->packed filled by sr_conv_avx512_pack(). */
+void sr_conv_direct_avx512 (const SrConv *conv, const SrMap *in, SrMap *out,
+    float *scratch);
+size_t sr_conv_avx512_packed_floats (const SrConv *conv);
+void sr_conv_avx512_pack (const SrConv *conv, float *packed);
+
+/* Picks the fastest kernel this CPU runs for @conv, packing its weights into memory
+ * from @alloc when that kernel wants them. SR_CONV_KERNEL=reference|gemm|avx512 in
+ * the environment forces one (for tests and measurements). */
+void sr_conv_choose_kernel (SrConv *conv, float *(*alloc) (gsize n, gpointer user),
+    gpointer user);

@@ -102,9 +102,15 @@ sr_model_add_prelu (SrModel *model, const char *name, GError **error)
 float *
 sr_model_alloc_weights (SrModel *model, gsize n_floats)
 {
-  float *p = g_new0 (float, n_floats);
+  float *p = g_aligned_alloc0 (MAX (n_floats, 1), sizeof (float), 64);
   g_ptr_array_add (model->owned, p);
   return p;
+}
+
+static float *
+alloc_for_kernel (gsize n, gpointer model)
+{
+  return sr_model_alloc_weights (model, n);
 }
 
 int
@@ -143,7 +149,7 @@ sr_model_new_from_bytes (GBytes *bytes, const char *what, GError **error)
 {
   SrModel *model = g_new0 (SrModel, 1);
   model->what = g_strdup (what);
-  model->owned = g_ptr_array_new_with_free_func (g_free);
+  model->owned = g_ptr_array_new_with_free_func (g_aligned_free);
   model->file = sr_tensor_file_parse (bytes, what, error);
   if (model->file == NULL || !read_header_facts (model, error))
     goto fail;
@@ -151,6 +157,8 @@ sr_model_new_from_bytes (GBytes *bytes, const char *what, GError **error)
     if (strcmp (families[i].name, model->family) == 0) {
       if (!families[i].build (model, error))
         goto fail;
+      for (int c = 0; c < model->n_convs; c++)
+        sr_conv_choose_kernel (&model->convs[c], alloc_for_kernel, model);
       return model;
     }
   }

@@ -36,7 +36,7 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
   g_autofree float *in = random_floats (rand, (gsize) cin * in_rect.h * in_rect.w);
   gsize out_n = (gsize) cout * out_rect.h * out_rect.w;
   g_autofree float *ref = g_new (float, out_n), *got = g_new (float, out_n);
-  SrConv conv = { cin, cout, k, w, b, act, slopes, NULL };
+  SrConv conv = { cin, cout, k, w, b, act, slopes, NULL, NULL };
   g_autofree float *scratch = g_new (float,
       sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w));
   SrMap in_map = { in, cin, in_rect.y0, in_rect.x0, in_rect.h, in_rect.w };
@@ -44,17 +44,31 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
   SrMap got_map = ref_map;
   got_map.data = got;
   sr_conv_reference (&conv, &in_map, &ref_map, scratch);
-  sr_conv_gemm (&conv, &in_map, &got_map, scratch);
-  double max_err = 0;
-  for (gsize i = 0; i < out_n; i++)
-    max_err = MAX (max_err, fabs (ref[i] - got[i]));
-  if (max_err > 1e-4)
-    g_error ("gemm conv %dx%d %d->%d act %d on %dx%d: max error %g", k, k, cin, cout,
-        act, out_rect.h, out_rect.w, max_err);
+  for (int kernel = 0; kernel < 2; kernel++) {
+    const char *name = kernel ? "avx512" : "gemm";
+    g_autofree float *packed = NULL;
+    if (kernel == 0) {
+      sr_conv_gemm (&conv, &in_map, &got_map, scratch);
+    } else {
+      if (!__builtin_cpu_supports ("avx512f"))
+        continue;   /* the dispatcher never picks it there either */
+      packed = g_new (float, sr_conv_avx512_packed_floats (&conv));
+      sr_conv_avx512_pack (&conv, packed);
+      conv.packed = packed;
+      sr_conv_direct_avx512 (&conv, &in_map, &got_map, scratch);
+      conv.packed = NULL;
+    }
+    double max_err = 0;
+    for (gsize i = 0; i < out_n; i++)
+      max_err = MAX (max_err, fabs (ref[i] - got[i]));
+    if (max_err > 1e-4)
+      g_error ("%s conv %dx%d %d->%d act %d on %dx%d: max error %g", name, k, k, cin,
+          cout, act, out_rect.h, out_rect.w, max_err);
+  }
 }
 
 static void
-test_conv_gemm_matches_reference (void)
+test_conv_kernels_match_reference (void)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (7);
   static const int shapes[][3] = {
@@ -62,9 +76,12 @@ test_conv_gemm_matches_reference (void)
   };
   for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
     for (int act = SR_ACT_NONE; act <= SR_ACT_PRELU; act++)
-      for (int trial = 0; trial < 4; trial++)
+      for (int trial = 0; trial < 4; trial++) {
+        /* narrow maps (masked vectors only) and wide ones (whole 48-pixel blocks) */
+        int max_w = trial < 2 ? 24 : 130;
         check_conv (rand, shapes[s][0], shapes[s][1], shapes[s][2], act,
-            g_rand_int_range (rand, 1, 24), g_rand_int_range (rand, 1, 24));
+            g_rand_int_range (rand, 1, 24), g_rand_int_range (rand, 1, max_w));
+      }
 }
 
 static void
@@ -105,7 +122,7 @@ test_transposed_as_subpixel (void)
       g_autofree float *cw = g_new (float, (gsize) r * r * cin * ks * ks);
       g_autofree float *cb = g_new (float, (gsize) r * r);
       sr_subpixel_from_transposed (wt, 0.25f, cin, k, r, cw, cb);
-      SrConv conv = { cin, r * r, ks, cw, cb, SR_ACT_NONE, NULL, NULL };
+      SrConv conv = { cin, r * r, ks, cw, cb, SR_ACT_NONE, NULL, NULL, NULL };
       g_autofree float *phases = g_new (float, (gsize) r * r * h * w);
       SrMap in_map = { in, cin, 0, 0, h, w }, out_map = { phases, r * r, 0, 0, h, w };
       sr_conv_reference (&conv, &in_map, &out_map, NULL);
@@ -138,6 +155,25 @@ test_tanh_error_bound (void)
   g_assert_cmpfloat (sr_tanh_fast (1e30f), ==, 1.f);
   g_assert_cmpfloat (sr_tanh_fast (-1e30f), ==, -1.f);
   g_assert_cmpfloat (fabsf (sr_tanh_fast (0.f)), <, 1e-7);
+
+  /* the AVX-512 kernel's own tanh, through a 1x1 identity convolution */
+  if (!__builtin_cpu_supports ("avx512f"))
+    return;
+  int n = 24 * 4096 + 1;
+  g_autofree float *x = g_new (float, n), *y = g_new (float, n);
+  for (int i = 0; i < n; i++)
+    x[i] = (float) (-12 + i / 4096.0);
+  float one = 1.f, zero = 0.f, packed[8];
+  SrConv conv = { 1, 1, 1, &one, &zero, SR_ACT_TANH, NULL, NULL, packed };
+  sr_conv_avx512_pack (&conv, packed);
+  g_autofree float *scratch = g_new (float, sr_conv_scratch_floats (&conv, 1, n));
+  SrMap in = { x, 1, 0, 0, 1, n }, out = { y, 1, 0, 0, 1, n };
+  sr_conv_direct_avx512 (&conv, &in, &out, scratch);
+  worst = 0;
+  for (int i = 0; i < n; i++)
+    worst = MAX (worst, fabs (y[i] - tanh (x[i])));
+  g_test_message ("AVX-512 tanh: max abs error %.3g", worst);
+  g_assert_cmpfloat (worst, <, 4e-7);
 }
 
 /* A 1x1 ESPCN whose last layer has known weights: the high-resolution pixel
@@ -183,7 +219,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/layers/conv-gemm-matches-reference", test_conv_gemm_matches_reference);
+  g_test_add_func ("/layers/conv-kernels-match-reference", test_conv_kernels_match_reference);
   g_test_add_func ("/layers/activations", test_activations);
   g_test_add_func ("/layers/tanh-error-bound", test_tanh_error_bound);
   g_test_add_func ("/layers/transposed-as-subpixel", test_transposed_as_subpixel);
