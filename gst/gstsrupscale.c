@@ -46,6 +46,25 @@ GST_ELEMENT_REGISTER_DEFINE (srupscale, "srupscale", GST_RANK_NONE, GST_TYPE_SR_
 
 /* ---- model loading ---- */
 
+/* Stores the processing time of a frame as the element's latency. @fresh (new caps)
+ * replaces it; otherwise it only grows, and when it grows by more than a quarter the
+ * pipeline is told to ask again, so a live pipeline can make room for it. */
+static void
+update_latency (GstSrUpscale *self, GstClockTime latency, gboolean fresh)
+{
+  GST_OBJECT_LOCK (self);
+  GstClockTime old = self->latency;
+  gboolean grew = !fresh && latency > old + old / 4;
+  if (fresh || grew)
+    self->latency = latency;
+  GST_OBJECT_UNLOCK (self);
+  if (grew) {
+    GST_INFO_OBJECT (self, "latency now %" GST_TIME_FORMAT, GST_TIME_ARGS (latency));
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_latency (GST_OBJECT (self)));
+  }
+}
+
 /* Loads the model the properties name, or posts an error naming the problem. */
 static gboolean
 load_model (GstSrUpscale *self)
@@ -102,6 +121,23 @@ effective_threads (GstSrUpscale *self)
   return n > 0 ? n : (int) g_get_num_processors ();
 }
 
+/* Runs the network once on a black frame of the new size: it touches every page of
+ * the new buffers before the first real frame (a first write to a page is slow) and
+ * measures the processing time the element reports as its latency. */
+static void
+warm_up (GstSrUpscale *self)
+{
+  int w = self->in_info.width, h = self->in_info.height, r = self->net_scale;
+  guint8 *in = g_malloc0 ((gsize) w * h), *out = g_malloc ((gsize) w * h * r * r);
+  gint64 start = g_get_monotonic_time ();
+  sr_runner_process_u8 (self->runner, in, w, out, (gsize) w * r);
+  gint64 took_us = g_get_monotonic_time () - start;
+  g_free (in);
+  g_free (out);
+  /* a margin for chroma and colour work */
+  update_latency (self, took_us * GST_USECOND * 5 / 4, TRUE);
+}
+
 /* The runner and frame path for the current caps, allocated once per caps. */
 static gboolean
 prepare_stream (GstSrUpscale *self)
@@ -119,6 +155,7 @@ prepare_stream (GstSrUpscale *self)
     return FALSE;
   }
   self->frame_path = sr_frame_path_new (&self->in_info, &self->out_info, n_threads);
+  warm_up (self);
   return TRUE;
 }
 
@@ -328,12 +365,41 @@ gst_sr_upscale_transform_frame (GstVideoFilter *filter, GstVideoFrame *in,
   if ((reload || rethread) && !prepare_stream (self))
     return GST_FLOW_ERROR;
 
-  if (!sr_frame_path_process (self->frame_path, self->runner, in, out)) {
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok = sr_frame_path_process (self->frame_path, self->runner, in, out);
+  update_latency (self, (g_get_monotonic_time () - start) * GST_USECOND, FALSE);
+  if (!ok) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not map an intermediate frame"),
         (NULL));
     return GST_FLOW_ERROR;
   }
   return GST_FLOW_OK;
+}
+
+/* Our processing time adds to upstream's latency. */
+static gboolean
+gst_sr_upscale_query (GstBaseTransform *trans, GstPadDirection direction,
+    GstQuery *query)
+{
+  GstSrUpscale *self = GST_SR_UPSCALE (trans);
+  if (direction != GST_PAD_SRC || GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
+    return GST_BASE_TRANSFORM_CLASS (gst_sr_upscale_parent_class)->query (trans,
+        direction, query);
+  if (!gst_pad_peer_query (GST_BASE_TRANSFORM_SINK_PAD (trans), query))
+    return FALSE;
+  gboolean live;
+  GstClockTime min, max;
+  gst_query_parse_latency (query, &live, &min, &max);
+  GST_OBJECT_LOCK (self);
+  GstClockTime ours = self->latency;
+  GST_OBJECT_UNLOCK (self);
+  min += ours;
+  if (GST_CLOCK_TIME_IS_VALID (max))
+    max += ours;
+  gst_query_set_latency (query, live, min, max);
+  GST_DEBUG_OBJECT (self, "latency: ours %" GST_TIME_FORMAT ", total min %"
+      GST_TIME_FORMAT, GST_TIME_ARGS (ours), GST_TIME_ARGS (min));
+  return TRUE;
 }
 
 /* ---- properties ---- */
@@ -476,6 +542,7 @@ gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_sr_upscale_stop);
   trans_class->transform_caps = GST_DEBUG_FUNCPTR (gst_sr_upscale_transform_caps);
   trans_class->fixate_caps = GST_DEBUG_FUNCPTR (gst_sr_upscale_fixate_caps);
+  trans_class->query = GST_DEBUG_FUNCPTR (gst_sr_upscale_query);
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_sr_upscale_set_info);
   filter_class->transform_frame = GST_DEBUG_FUNCPTR (gst_sr_upscale_transform_frame);
 

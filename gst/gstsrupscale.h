@@ -29,6 +29,8 @@ struct _GstSrUpscale {
   SrRunner *runner;
   SrFramePath *frame_path;
   GstVideoInfo in_info, out_info;
+  /* processing time of a frame, measured; reported in LATENCY queries (object lock) */
+  GstClockTime latency;
 };
 
 GST_ELEMENT_REGISTER_DECLARE (srupscale);

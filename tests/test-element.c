@@ -413,6 +413,27 @@ GST_START_TEST (test_real_image_beats_bicubic)
 }
 GST_END_TEST;
 
+/* The LATENCY query carries upstream's latency plus our measured processing time. */
+GST_START_TEST (test_reports_latency)
+{
+  GstHarness *h = gst_harness_new ("srupscale");
+  gst_harness_set_upstream_latency (h, 10 * GST_MSECOND);
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=I420,width=320,height=180,"
+      "framerate=30/1");
+  GstVideoInfo info;
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, 320, 180);
+  const guint8 v[3] = { 100, 128, 128 };
+  fail_unless_equals_int (gst_harness_push (h, flat_buffer (&info, v)), GST_FLOW_OK);
+  gst_buffer_unref (gst_harness_pull (h));
+  GstClockTime latency = gst_harness_query_latency (h);
+  GST_INFO ("latency %" GST_TIME_FORMAT, GST_TIME_ARGS (latency));
+  fail_unless (latency > 10 * GST_MSECOND, "latency %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (latency));
+  fail_unless (latency < 10 * GST_SECOND);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
 static Suite *
 srupscale_suite (void)
 {
@@ -427,6 +448,7 @@ srupscale_suite (void)
   tcase_add_test (tc, test_scale_change_while_playing);
   tcase_add_test (tc, test_model_change_while_playing);
   tcase_add_test (tc, test_real_image_beats_bicubic);
+  tcase_add_test (tc, test_reports_latency);
   return s;
 }
 
