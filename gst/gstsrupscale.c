@@ -256,6 +256,36 @@ scale_field (GstStructure *s, const char *field, int scale, GstPadDirection dire
   return TRUE;
 }
 
+/* Upstream was told we accept nothing: if that is because downstream insists on a
+ * size that is not scale times a whole one, negotiation will fail with a generic
+ * not-negotiated error, so say why, once per size. */
+static void
+explain_empty_caps (GstSrUpscale *self)
+{
+  GstCaps *caps = gst_pad_peer_query_caps (GST_BASE_TRANSFORM_SRC_PAD (self), NULL);
+  GST_OBJECT_LOCK (self);
+  int scale = self->scale;
+  GST_OBJECT_UNLOCK (self);
+  int w = 0, h = 0;
+  gboolean fixed_size = !gst_caps_is_empty (caps) && !gst_caps_is_any (caps)
+      && gst_structure_get_int (gst_caps_get_structure (caps, 0), "width", &w)
+      && gst_structure_get_int (gst_caps_get_structure (caps, 0), "height", &h);
+  gst_caps_unref (caps);
+  if (!fixed_size || (w % scale == 0 && h % scale == 0))
+    return;
+  GST_OBJECT_LOCK (self);
+  gboolean new_size = self->warned_width != w || self->warned_height != h
+      || self->warned_scale != scale;
+  self->warned_width = w;
+  self->warned_height = h;
+  self->warned_scale = scale;
+  GST_OBJECT_UNLOCK (self);
+  if (new_size)
+    GST_ELEMENT_WARNING (self, CORE, NEGOTIATION,
+        ("Downstream wants %dx%d, which is not %d times any input size", w, h, scale),
+        ("width and height must both be multiples of the scale"));
+}
+
 static GstCaps *
 gst_sr_upscale_transform_caps (GstBaseTransform *trans, GstPadDirection direction,
     GstCaps *caps, GstCaps *filter)
@@ -277,11 +307,6 @@ gst_sr_upscale_transform_caps (GstBaseTransform *trans, GstPadDirection directio
     }
     result = gst_caps_merge_structure_full (result, s,
         gst_caps_features_copy (gst_caps_get_features (caps, i)));
-  }
-  if (gst_caps_is_empty (result) && !gst_caps_is_empty (caps)
-      && direction == GST_PAD_SRC) {
-    GST_WARNING_OBJECT (self, "downstream asks for %" GST_PTR_FORMAT
-        ", which is not %d times any input size", caps, scale);
   }
   if (filter) {
     GstCaps *tmp = gst_caps_intersect_full (filter, result, GST_CAPS_INTERSECT_FIRST);
@@ -376,12 +401,21 @@ gst_sr_upscale_transform_frame (GstVideoFilter *filter, GstVideoFrame *in,
   return GST_FLOW_OK;
 }
 
-/* Our processing time adds to upstream's latency. */
+/* Our processing time adds to upstream's latency; an empty caps answer is explained. */
 static gboolean
 gst_sr_upscale_query (GstBaseTransform *trans, GstPadDirection direction,
     GstQuery *query)
 {
   GstSrUpscale *self = GST_SR_UPSCALE (trans);
+  if (direction == GST_PAD_SINK && GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
+    gboolean ret = GST_BASE_TRANSFORM_CLASS (gst_sr_upscale_parent_class)->query (trans,
+        direction, query);
+    GstCaps *result;
+    gst_query_parse_caps_result (query, &result);
+    if (ret && result && gst_caps_is_empty (result))
+      explain_empty_caps (self);
+    return ret;
+  }
   if (direction != GST_PAD_SRC || GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
     return GST_BASE_TRANSFORM_CLASS (gst_sr_upscale_parent_class)->query (trans,
         direction, query);

@@ -22,6 +22,7 @@ struct _GstSrUpscale {
   int n_threads;
   gboolean model_changed;     /* model or model-location set since the last load */
   gboolean threads_changed;
+  int warned_width, warned_height, warned_scale;   /* last unreachable size said */
 
   /* streaming state, touched only by the streaming thread (and start/stop) */
   SrModel *net;
