@@ -87,9 +87,9 @@ def evaluate_set5(net, scale):
     return float(np.mean(scores))
 
 
-def learning_rate(step, total, base):
-    """Cosine decay from base to base/100 over the run."""
-    t = min(step / total, 1.0)
+def learning_rate(step, start, total, base):
+    """Cosine decay from base to base/100 between steps start and total."""
+    t = min(max(step - start, 0) / (total - start), 1.0)
     return base * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * t)))
 
 
@@ -126,6 +126,10 @@ def main():
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--patch", type=int, default=48, help="LR patch side")
     ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--schedule-start", type=int, default=0,
+                    help="a second cycle: resume a finished run with a larger --steps, "
+                    "a smaller --lr and this set to the step it ended at; the cosine "
+                    "decay restarts there and the loss is MSE throughout")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--checkpoint-every", type=int, default=1000)
     ap.add_argument("--eval-every", type=int, default=5000)
@@ -171,11 +175,12 @@ def main():
     t0 = time.time()
     while step < args.steps:
         for g in opt.param_groups:
-            g["lr"] = learning_rate(step, args.steps, args.lr)
+            g["lr"] = learning_rate(step, args.schedule_start, args.steps, args.lr)
         lr_img, hr_img = sampler.batch(args.batch)
         out = net(lr_img)
-        # L1 converges faster early; the last quarter minimises MSE, which is what PSNR scores.
-        if step < 0.75 * args.steps:
+        # L1 converges faster early; the last quarter minimises MSE, which is what PSNR
+        # scores; so does a second cycle.
+        if args.schedule_start == 0 and step < 0.75 * args.steps:
             loss = F.l1_loss(out, hr_img)
         else:
             loss = F.mse_loss(out, hr_img)
