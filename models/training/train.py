@@ -94,7 +94,13 @@ def learning_rate(step, start, total, base):
 
 
 def export(net, args, step, elapsed, psnr):
+    """The model, with its golden vectors beside it (models/ and tests/golden/ by
+    default; --export-dir puts both in one folder instead, to stage a run)."""
     name = "%s_x%d" % (args.family, args.scale)
+    model_dir = args.export_dir or MODELS
+    golden_dir = args.export_dir or os.path.join(ROOT, "tests", "golden")
+    os.makedirs(model_dir, exist_ok=True)
+    os.makedirs(golden_dir, exist_ok=True)
     meta = net.metadata()
     meta.update({"colorspace": "Y BT.601 studio range, [0,1]",
                  "trained_on": "+".join(TRAIN_SETS),
@@ -103,16 +109,15 @@ def export(net, args, step, elapsed, psnr):
                  "train_seconds": "%.0f" % elapsed,
                  "set5_psnr_pytorch": "%.2f" % psnr})
     tensors = {k: v.detach().numpy() for k, v in net.state_dict().items()}
-    safetensors_io.save(os.path.join(MODELS, name + ".safetensors"), tensors, meta)
+    safetensors_io.save(os.path.join(model_dir, name + ".safetensors"), tensors, meta)
     # Golden vectors: an odd-sized crop of a real image, and PyTorch's output on it.
     hr = sr_data.load_y(os.path.join(DATASETS, "Set5", "butterfly.png"))
     lr = sr_data.degrade(sr_data.modcrop(hr, args.scale), args.scale)
     x = torch.from_numpy(lr[17:17 + 37, 9:9 + 29].astype(np.float32))[None, None]
     with torch.no_grad():
         y = net(x)
-    golden_dir = os.path.join(ROOT, "tests", "golden")
-    os.makedirs(golden_dir, exist_ok=True)
-    safetensors_io.save(os.path.join(golden_dir, name + ".safetensors"),
+    safetensors_io.save(os.path.join(golden_dir, name + ".golden.safetensors"
+                                     if args.export_dir else name + ".safetensors"),
                         {"input": x.numpy()[0, 0], "output": y.numpy()[0, 0]},
                         {"family": args.family, "scale": str(args.scale)})
 
@@ -134,6 +139,7 @@ def main():
     ap.add_argument("--checkpoint-every", type=int, default=1000)
     ap.add_argument("--eval-every", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--export-dir", help="export here instead of models/ and tests/golden/")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
