@@ -85,6 +85,54 @@ sr_save_png_gray (const char *path, const SrPlane *p, GError **error)
   return TRUE;
 }
 
+gboolean
+sr_save_png_rgb (const char *path, const guint8 *rgb, int width, int height,
+    GError **error)
+{
+  png_image image;
+  memset (&image, 0, sizeof image);
+  image.version = PNG_IMAGE_VERSION;
+  image.width = width;
+  image.height = height;
+  image.format = PNG_FORMAT_RGB;
+  if (!png_image_write_to_file (&image, path, 0, rgb, 0, NULL)) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: %s", path,
+        image.message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void
+sr_rgb_to_ycbcr_planes (const guint8 *rgb, int width, int height, SrPlane **y,
+    SrPlane **cb, SrPlane **cr)
+{
+  *y = sr_plane_new (width, height);
+  *cb = sr_plane_new (width, height);
+  *cr = sr_plane_new (width, height);
+  for (gsize i = 0; i < (gsize) width * height; i++) {
+    double r = rgb[3 * i] / 255.0, g = rgb[3 * i + 1] / 255.0, b = rgb[3 * i + 2] / 255.0;
+    (*y)->data[i] = CLAMP (round (16 + 65.481 * r + 128.553 * g + 24.966 * b), 0, 255);
+    (*cb)->data[i] = CLAMP (round (128 - 37.797 * r - 74.203 * g + 112.0 * b), 0, 255);
+    (*cr)->data[i] = CLAMP (round (128 + 112.0 * r - 93.786 * g - 18.214 * b), 0, 255);
+  }
+}
+
+guint8 *
+sr_ycbcr_planes_to_rgb (const SrPlane *y, const SrPlane *cb, const SrPlane *cr)
+{
+  gsize n = (gsize) y->width * y->height;
+  guint8 *rgb = g_malloc (n * 3);
+  for (gsize i = 0; i < n; i++) {
+    double Y = (y->data[i] - 16) * 255.0 / 219.0, U = (cb->data[i] - 128) * 255.0 / 224.0,
+        V = (cr->data[i] - 128) * 255.0 / 224.0;
+    double px[3] = { Y + 1.402 * V, Y - 0.344136 * U - 0.714136 * V, Y + 1.772 * U };
+    for (int c = 0; c < 3; c++)
+      rgb[3 * i + c] = (guint8) CLAMP (round (px[c]), 0, 255);
+  }
+  return rgb;
+}
+
 SrPlane *
 sr_plane_modcrop (const SrPlane *p, int scale)
 {

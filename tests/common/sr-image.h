@@ -22,6 +22,14 @@ SrPlane *sr_load_png_luma (const char *path, GError **error);
 /* 8-bit RGB pixels of a PNG (width * height * 3 bytes). */
 guint8 *sr_load_png_rgb (const char *path, int *width, int *height, GError **error);
 gboolean sr_save_png_gray (const char *path, const SrPlane *p, GError **error);
+gboolean sr_save_png_rgb (const char *path, const guint8 *rgb, int width, int height,
+    GError **error);
+
+/* MATLAB rgb2ycbcr / ycbcr2rgb on 8-bit pixels: BT.601 studio range, each plane
+ * rounded to whole numbers in 0..255. */
+void sr_rgb_to_ycbcr_planes (const guint8 *rgb, int width, int height, SrPlane **y,
+    SrPlane **cb, SrPlane **cr);
+guint8 *sr_ycbcr_planes_to_rgb (const SrPlane *y, const SrPlane *cb, const SrPlane *cr);
 
 SrPlane *sr_plane_modcrop (const SrPlane *p, int scale);
 /* MATLAB imresize(p, factor, 'bicubic'): antialiased when shrinking. */
