@@ -189,12 +189,12 @@ GST_END_TEST;
 /* 1000 is not 3 times any width: negotiation fails with an error, no crash. */
 GST_START_TEST (test_impossible_size_fails_cleanly)
 {
-  char *err = run_pipeline ("videotestsrc name=src num-buffers=1 ! srupscale scale=3 ! "
-      "appsink name=sink", "video/x-raw,width=1000,height=600", NULL, NULL);
+  char *err = run_pipeline ("videotestsrc name=src num-buffers=1 ! srupscale name=up "
+      "scale=3 ! appsink name=sink", "video/x-raw,width=1000,height=600", NULL, NULL);
   fail_unless (err != NULL);
   GST_INFO ("error as posted: %s", err);
   fail_unless (strstr (err, "not-negotiated") != NULL, "%s", err);
-  fail_unless (strstr (err, "srupscale0 warns: Downstream wants 1000x600, which is not 3 "
+  fail_unless (strstr (err, "up warns: Downstream wants 1000x600, which is not 3 "
           "times any input size") != NULL, "%s", err);
   g_free (err);
 }
