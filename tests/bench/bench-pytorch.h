@@ -1,0 +1,33 @@
+/* PyTorch's inference of the same networks with the same weights, measured by
+ * bench_pytorch.py in a child process (Debian's python3-torch only runs under
+ * /usr/bin/python3). */
+#pragma once
+
+#include "bench.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *model;          /* file name without .safetensors */
+  int width, height;
+  char *mode;           /* eager, channels_last, torchscript_frozen, ... */
+  BenchTiming timing;
+} BenchPytorchResult;
+
+typedef enum {
+  BENCH_PYTORCH_OK,
+  BENCH_PYTORCH_NOT_INSTALLED,
+  BENCH_PYTORCH_FAILED,
+} BenchPytorchStatus;
+
+/* Runs the script on @model_paths (NULL-terminated) at opt->sizes. Fills @results
+ * with BenchPytorchResult pointers (freed by the array), @setup with the script's
+ * description of torch, @message with why it did not run. */
+BenchPytorchStatus bench_pytorch_run (const char *script, char **model_paths,
+    const BenchOptions *opt, GPtrArray *results, char **setup, char **message);
+
+/* The fastest mode for @model at @width x @height, or NULL. */
+const BenchPytorchResult *bench_pytorch_best (GPtrArray *results, const char *model,
+    int width, int height);
+
+G_END_DECLS

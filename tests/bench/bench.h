@@ -1,0 +1,66 @@
+/* What sr-bench's parts share: the options, and a timing. */
+#pragma once
+
+#include <glib.h>
+#include <sys/resource.h>
+
+G_BEGIN_DECLS
+
+/* Errors of sr-bench's own making (a pipeline that stalls, a script that fails). */
+#define BENCH_ERROR (bench_error_quark ())
+GQuark bench_error_quark (void);
+
+typedef struct {
+  gboolean quick;
+  int frames;           /* > 0: exactly this many timed frames; 0: for @seconds */
+  double seconds;
+  char *sizes;          /* "640x360,960x540" */
+  char *models_dir;
+  gboolean no_pytorch;
+  gboolean no_element;
+  int n_threads;        /* the engine's, the element's and PyTorch's: every core */
+} BenchOptions;
+
+/* @frames frames in @seconds of wall time, during which the process used
+ * @cpu_seconds of CPU time; frames == 0: not measured. */
+typedef struct {
+  int frames;
+  double seconds;
+  double cpu_seconds;
+} BenchTiming;
+
+/* User and system time of the whole process, all threads. */
+static inline double
+bench_cpu_seconds (void)
+{
+  struct rusage usage;
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
+      + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+/* The part of @n_threads cores the process had: well below 1 means other load
+ * took cores away (or threads waited); OpenMP threads spinning at a barrier count
+ * as busy. */
+static inline double
+bench_timing_cpu_share (const BenchTiming *t, int n_threads)
+{
+  return t->seconds > 0 ? t->cpu_seconds / (t->seconds * n_threads) : 0.0;
+}
+
+static inline double
+bench_timing_fps (const BenchTiming *t)
+{
+  return t->frames > 0 && t->seconds > 0 ? t->frames / t->seconds : 0.0;
+}
+
+static inline gboolean
+bench_timing_done (const BenchTiming *t, const BenchOptions *opt, gint64 elapsed_us)
+{
+  if (opt->frames > 0)
+    return t->frames >= opt->frames;
+  /* at least 3 frames: one slow frame alone says little */
+  return elapsed_us >= opt->seconds * G_USEC_PER_SEC && t->frames >= 3;
+}
+
+G_END_DECLS

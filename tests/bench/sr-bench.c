@@ -1,0 +1,874 @@
+/* sr-bench: how fast the engine, the srupscale element, GStreamer's bicubic scaler
+ * and PyTorch upscale the same frames, measured side by side in one run, against
+ * the machine's fp32 peak measured in the same run. On a shared, noisy machine only
+ * ratios taken in one run mean much. See README.md in this directory.
+ *
+ *   build/tests/bench/sr-bench [--quick] [--frames N] [--sizes 640x360,960x540]
+ *       [--models DIR] [--no-pytorch] [--no-element]
+ */
+#include <cblas.h>
+#include <gst/gst.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "bench-element.h"
+#include "bench-peak.h"
+#include "bench-pytorch.h"
+#include "bench.h"
+#include "srengine.h"
+
+G_DEFINE_QUARK (sr-bench-error-quark, bench_error);
+
+/* A model file, loaded once with the kernels the engine picks by itself and once
+ * with the portable im2col + OpenBLAS kernel forced. */
+typedef struct {
+  char *name;           /* file name without .safetensors */
+  char *path;
+  SrModel *model;
+  SrModel *gemm;        /* NULL when gemm is what the engine picks anyway */
+} BenchModel;
+
+/* One line of the summary: a model at an input size. */
+typedef struct {
+  const BenchModel *model;
+  int width, height;
+  BenchTiming engine, gemm;
+  BenchTiming i420, rgb, bicubic;
+  const BenchPytorchResult *torch;
+} BenchRow;
+
+typedef struct {
+  BenchOptions opt;
+  GPtrArray *models;    /* BenchModel */
+  GArray *rows;         /* BenchRow */
+  double peak_gflops;   /* best all-thread FMA rate; 0: unknown */
+  gboolean have_element;
+  GPtrArray *torch;     /* BenchPytorchResult */
+} Bench;
+
+/* ---- small printing helpers: Markdown tables ---- */
+
+static void
+print_table_header (const char *const *columns)
+{
+  GString *head = g_string_new ("|"), *rule = g_string_new ("|");
+  for (const char *const *c = columns; *c; c++) {
+    g_string_append_printf (head, " %s |", *c);
+    g_string_append (rule, "---|");
+  }
+  printf ("\n%s\n%s\n", head->str, rule->str);
+  g_string_free (head, TRUE);
+  g_string_free (rule, TRUE);
+}
+
+static void
+cell_text (GString *row, const char *text)
+{
+  g_string_append_printf (row, " %s |", text);
+}
+
+/* A number, or n/a for what was not measured (zero or less). */
+static void
+cell_num (GString *row, double v, int decimals)
+{
+  if (v > 0)
+    g_string_append_printf (row, " %.*f |", decimals, v);
+  else
+    cell_text (row, "n/a");
+}
+
+static void
+cell_int (GString *row, int v)
+{
+  g_string_append_printf (row, " %d |", v);
+}
+
+static void
+cell_size (GString *row, int width, int height)
+{
+  g_string_append_printf (row, " %dx%d |", width, height);
+}
+
+static void
+print_row (GString *row)
+{
+  printf ("%s\n", row->str);
+  g_string_free (row, TRUE);
+}
+
+static double
+ratio (double a, double b)
+{
+  return a > 0 && b > 0 ? a / b : 0;
+}
+
+/* ---- the machine ---- */
+
+/* The first "@key : value" line of /proc/cpuinfo's @lines, or "?". */
+static const char *
+cpuinfo_value (char **lines, const char *key)
+{
+  for (char **l = lines; *l; l++) {
+    char *colon = strchr (*l, ':');
+    if (colon == NULL || !g_str_has_prefix (*l, key))
+      continue;
+    /* only blanks between the key and the colon: "model" is not "model name" */
+    const char *p = *l + strlen (key);
+    while (p < colon && g_ascii_isspace (*p))
+      p++;
+    if (p == colon)
+      return g_strstrip (colon + 1);
+  }
+  return "?";
+}
+
+/* Family and model too: under a hypervisor the name is often just "AMD EPYC". */
+static char *
+cpu_description (void)
+{
+  char *text = NULL;
+  if (!g_file_get_contents ("/proc/cpuinfo", &text, NULL, NULL))
+    return g_strdup ("unknown");
+  char **lines = g_strsplit (text, "\n", -1);
+  char *desc = g_strdup_printf ("%s (family %s, model %s)",
+      cpuinfo_value (lines, "model name"), cpuinfo_value (lines, "cpu family"),
+      cpuinfo_value (lines, "model"));
+  g_strfreev (lines);
+  g_free (text);
+  return desc;
+}
+
+static char *
+load_average (void)
+{
+  char *text = NULL;
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return g_strdup ("unknown");
+  return g_strstrip (text);
+}
+
+static const char *
+default_kernel_name (void)
+{
+  const char *forced = g_getenv ("SR_CONV_KERNEL");
+  if (forced && *forced)
+    return forced;
+  return __builtin_cpu_supports ("avx512f") ? "avx512" : "gemm";
+}
+
+static void
+print_machine (const Bench *b)
+{
+  GDateTime *now = g_date_time_new_now_local ();
+  char *date = g_date_time_format (now, "%Y-%m-%d %H:%M:%S %z");
+  char *cpu = cpu_description (), *load = load_average ();
+  const char *coretype = g_getenv ("OPENBLAS_CORETYPE");
+  char *coretype_text = coretype ? g_strdup_printf ("\"%s\"", coretype) : NULL;
+  printf ("# sr-bench %s\n\n", date);
+  printf ("- CPU: %s, %d logical cores; engine, element and PyTorch use %d threads\n",
+      cpu, (int) g_get_num_processors (), b->opt.n_threads);
+  printf ("- load average at start (1, 5, 15 min, running/total): %s\n", load);
+  printf ("- OpenBLAS: core %s, config \"%s\", OPENBLAS_CORETYPE %s\n",
+      openblas_get_corename (), openblas_get_config (),
+      coretype_text ? coretype_text : "not set");
+  printf ("- engine kernel by default: %s%s\n", default_kernel_name (),
+      g_getenv ("SR_CONV_KERNEL") ? " (forced by SR_CONV_KERNEL)" : "");
+  printf ("- timing: %s\n", b->opt.frames > 0 ? "a fixed number of frames"
+      : "frames for at least the given seconds");
+  if (b->opt.frames > 0)
+    printf ("- frames: %d after warm-up\n", b->opt.frames);
+  else
+    printf ("- seconds per measurement: %.1f, after warm-up\n", b->opt.seconds);
+  g_free (coretype_text);
+  g_free (cpu);
+  g_free (load);
+  g_free (date);
+  g_date_time_unref (now);
+}
+
+/* ---- 1. peak ---- */
+
+static void
+measure_peak (Bench *b)
+{
+  printf ("\n## fp32 peak: independent FMA chains, registers only\n");
+  GArray *peaks = bench_peak_measure (b->opt.n_threads, b->opt.quick ? 0.01 : 0.2);
+  print_table_header ((const char *[]) { "kernel", "accumulators", "threads",
+      "GFLOP/s", "CPU share", NULL });
+  for (guint i = 0; i < peaks->len; i++) {
+    const BenchPeak *p = &g_array_index (peaks, BenchPeak, i);
+    GString *row = g_string_new ("|");
+    g_string_append_printf (row, " %s (%d lanes) |", p->isa, p->lanes);
+    cell_int (row, p->n_acc);
+    cell_int (row, p->n_threads);
+    cell_num (row, p->gflops, 1);
+    cell_num (row, p->cpu_share, 2);
+    print_row (row);
+  }
+  const BenchPeak *best = bench_peak_best (peaks, b->opt.n_threads);
+  const BenchPeak *one = bench_peak_best (peaks, 1);
+  if (best) {
+    b->peak_gflops = best->gflops;
+    printf ("\npeak used for \"%% of peak\": %.1f GFLOP/s (%s, %d accumulators, "
+        "%d threads); 1 thread: %.1f GFLOP/s (%s, %d accumulators)\n", best->gflops,
+        best->isa, best->n_acc, best->n_threads, one->gflops, one->isa, one->n_acc);
+  } else {
+    printf ("\npeak: not measured (no AVX2+FMA or AVX-512F); %% of peak is n/a\n");
+  }
+  g_array_free (peaks, TRUE);
+}
+
+/* ---- 2. the engine alone ---- */
+
+static SrModel *
+load_with_kernel (const char *path, const char *kernel, GError **error)
+{
+  /* the engine reads SR_CONV_KERNEL when it loads a model */
+  char *saved = g_strdup (g_getenv ("SR_CONV_KERNEL"));
+  g_setenv ("SR_CONV_KERNEL", kernel, TRUE);
+  SrModel *model = sr_model_new_from_file (path, error);
+  if (saved)
+    g_setenv ("SR_CONV_KERNEL", saved, TRUE);
+  else
+    g_unsetenv ("SR_CONV_KERNEL");
+  g_free (saved);
+  return model;
+}
+
+static void
+bench_model_free (gpointer data)
+{
+  BenchModel *m = data;
+  g_free (m->name);
+  g_free (m->path);
+  sr_model_free (m->model);
+  sr_model_free (m->gemm);
+  g_free (m);
+}
+
+static BenchModel *
+bench_model_load (const char *path, GError **error)
+{
+  SrModel *model = sr_model_new_from_file (path, error);
+  if (model == NULL)
+    return NULL;
+  BenchModel *m = g_new0 (BenchModel, 1);
+  m->model = model;
+  m->path = g_strdup (path);
+  char *base = g_path_get_basename (path);
+  m->name = g_strndup (base, strlen (base) - strlen (".safetensors"));
+  g_free (base);
+  if (strcmp (default_kernel_name (), "gemm") != 0
+      && (m->gemm = load_with_kernel (path, "gemm", error)) == NULL) {
+    bench_model_free (m);
+    return NULL;
+  }
+  return m;
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* Every *.safetensors of the directory, in name order. */
+static gboolean
+load_models (Bench *b, GError **error)
+{
+  GDir *dir = g_dir_open (b->opt.models_dir, 0, error);
+  if (dir == NULL)
+    return FALSE;
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  while ((name = g_dir_read_name (dir)))
+    if (g_str_has_suffix (name, ".safetensors"))
+      g_ptr_array_add (paths, g_build_filename (b->opt.models_dir, name, NULL));
+  g_dir_close (dir);
+  g_ptr_array_sort (paths, compare_strings);
+  b->models = g_ptr_array_new_with_free_func (bench_model_free);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < paths->len; i++) {
+    BenchModel *m = bench_model_load (g_ptr_array_index (paths, i), error);
+    if (m)
+      g_ptr_array_add (b->models, m);
+    ok = m != NULL;
+  }
+  g_ptr_array_free (paths, TRUE);
+  if (!ok)
+    return FALSE;
+  if (b->models->len == 0) {
+    g_set_error (error, BENCH_ERROR, 0, "no .safetensors model in %s", b->opt.models_dir);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Texture everywhere (the content does not change the engine's speed, but a flat
+ * frame would make that a hidden assumption). */
+static void
+fill_test_image (guint8 *p, int width, int height)
+{
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      p[(gsize) y * width + x] = (guint8) ((x * 7 + y * 13 + ((x * y) >> 3)) ^ (x >> 2));
+}
+
+/* Allocates and warms up once, then times frames. The warm-up frame writes every
+ * page of the output and of the runner's workspaces: first writes to fresh pages
+ * are slow here, and a stream pays them once, not per frame. */
+static gboolean
+time_engine (const SrModel *model, int width, int height, const BenchOptions *opt,
+    BenchTiming *timing, GError **error)
+{
+  int s = sr_model_get_scale (model);
+  SrRunner *runner = sr_runner_new (model, width, height, opt->n_threads, error);
+  if (runner == NULL)
+    return FALSE;
+  guint8 *src = g_malloc ((gsize) width * height);
+  guint8 *dst = g_malloc ((gsize) width * s * height * s);
+  fill_test_image (src, width, height);
+  sr_runner_process_u8 (runner, src, width, dst, (gsize) width * s);
+
+  *timing = (BenchTiming) { 0 };
+  double cpu = bench_cpu_seconds ();
+  gint64 start = g_get_monotonic_time (), elapsed;
+  do {
+    sr_runner_process_u8 (runner, src, width, dst, (gsize) width * s);
+    elapsed = g_get_monotonic_time () - start;
+    timing->frames++;
+    timing->seconds = elapsed / 1e6;
+  } while (!bench_timing_done (timing, opt, elapsed));
+  timing->cpu_seconds = bench_cpu_seconds () - cpu;
+  g_free (src);
+  g_free (dst);
+  sr_runner_free (runner);
+  return TRUE;
+}
+
+/* Useful work only: the halo each tile recomputes is not counted. */
+static double
+engine_gflops (const BenchModel *m, int width, int height, const BenchTiming *t)
+{
+  return 2.0 * sr_model_get_macs_per_pixel (m->model) * width * height
+      * bench_timing_fps (t) / 1e9;
+}
+
+static void
+print_engine_row (const Bench *b, const BenchRow *r, const char *kernel,
+    const BenchTiming *t)
+{
+  GString *row = g_string_new ("|");
+  cell_text (row, r->model->name);
+  cell_int (row, sr_model_get_scale (r->model->model));
+  cell_size (row, r->width, r->height);
+  cell_text (row, kernel);
+  cell_int (row, t->frames);
+  cell_num (row, t->frames ? 1e3 * t->seconds / t->frames : 0, 2);
+  cell_num (row, bench_timing_fps (t), 1);
+  double gflops = engine_gflops (r->model, r->width, r->height, t);
+  cell_num (row, gflops, 1);
+  cell_num (row, 100 * ratio (gflops, b->peak_gflops), 1);
+  cell_num (row, bench_timing_cpu_share (t, b->opt.n_threads), 2);
+  print_row (row);
+}
+
+static void
+measure_engine (Bench *b)
+{
+  printf ("\n## Engine alone: sr_runner_process_u8, %d threads, 8-bit luma in and out\n",
+      b->opt.n_threads);
+  print_table_header ((const char *[]) { "model", "scale", "input", "kernel", "frames",
+      "ms/frame", "fps", "GFLOP/s", "% of peak", "CPU share", NULL });
+  for (guint i = 0; i < b->rows->len; i++) {
+    BenchRow *r = &g_array_index (b->rows, BenchRow, i);
+    GError *error = NULL;
+    if (!time_engine (r->model->model, r->width, r->height, &b->opt, &r->engine, &error)
+        || (r->model->gemm && !time_engine (r->model->gemm, r->width, r->height,
+                &b->opt, &r->gemm, &error))) {
+      printf ("| %s | %dx%d: %s |\n", r->model->name, r->width, r->height,
+          error->message);
+      g_clear_error (&error);
+      continue;
+    }
+    print_engine_row (b, r, default_kernel_name (), &r->engine);
+    if (r->model->gemm)
+      print_engine_row (b, r, "gemm", &r->gemm);
+    fflush (stdout);
+  }
+  printf ("\nGFLOP/s = 2 x the model's multiply-adds per input pixel x input pixels "
+      "x fps: the useful work (halos recomputed around tiles are not counted).\n");
+}
+
+/* ---- 3. the element, and GStreamer's bicubic ---- */
+
+static void
+print_element_row (const Bench *b, const BenchRow *r, const char *what,
+    const char *format, const BenchTiming *t, double engine_fps)
+{
+  GString *row = g_string_new ("|");
+  cell_text (row, what);
+  cell_int (row, sr_model_get_scale (r->model->model));
+  cell_size (row, r->width, r->height);
+  cell_text (row, format);
+  cell_int (row, t->frames);
+  cell_num (row, t->frames ? 1e3 * t->seconds / t->frames : 0, 2);
+  cell_num (row, bench_timing_fps (t), 1);
+  cell_num (row, ratio (bench_timing_fps (t), engine_fps), 2);
+  cell_num (row, bench_timing_cpu_share (t, b->opt.n_threads), 2);
+  print_row (row);
+}
+
+/* A failed pipeline is printed and leaves its timing unmeasured (n/a). */
+static void
+note_failure (gboolean ok, GError **error, BenchTiming *timing, const char *what)
+{
+  if (ok)
+    return;
+  printf ("| %s failed: %s |\n", what, (*error)->message);
+  g_clear_error (error);
+  *timing = (BenchTiming) { 0 };
+}
+
+static void
+measure_element_row (const Bench *b, BenchRow *r)
+{
+  int s = sr_model_get_scale (r->model->model);
+  double engine_fps = bench_timing_fps (&r->engine);
+  char *what = g_strdup_printf ("srupscale %s", r->model->name);
+  GError *error = NULL;
+  gboolean ok = bench_element_srupscale (r->model->path, s, "I420", r->width, r->height,
+      &b->opt, &r->i420, &error);
+  note_failure (ok, &error, &r->i420, what);
+  print_element_row (b, r, what, "I420", &r->i420, engine_fps);
+  ok = bench_element_srupscale (r->model->path, s, "RGB", r->width, r->height, &b->opt,
+      &r->rgb, &error);
+  note_failure (ok, &error, &r->rgb, what);
+  print_element_row (b, r, what, "RGB", &r->rgb, engine_fps);
+  ok = bench_element_bicubic (s, r->width, r->height, &b->opt, &r->bicubic, &error);
+  note_failure (ok, &error, &r->bicubic, "videoscale");
+  print_element_row (b, r, "videoscale method=catrom", "I420", &r->bicubic, engine_fps);
+  g_free (what);
+}
+
+static void
+measure_element (Bench *b)
+{
+  printf ("\n## Element end to end: videotestsrc ! caps ! srupscale ! fakesink "
+      "(in-process)\n");
+  print_table_header ((const char *[]) { "pipeline", "scale", "input", "format",
+      "frames", "ms/frame", "fps", "vs engine", "CPU share", NULL });
+  for (guint i = 0; i < b->rows->len; i++)
+    measure_element_row (b, &g_array_index (b->rows, BenchRow, i));
+  printf ("\nfps: frames timed from the 3rd buffer's arrival at the sink to the last "
+      "one's (start-up and 2 warm-up frames left out); videotestsrc's own cost is in. "
+      "\"vs engine\": fps / the engine's fps (default kernel). videoscale runs with "
+      "n-threads=%d (its default is 1).\n", b->opt.n_threads);
+}
+
+/* ---- 5. PyTorch ---- */
+
+static double
+torch_gflops (const Bench *b, const BenchPytorchResult *t)
+{
+  for (guint i = 0; i < b->models->len; i++) {
+    const BenchModel *m = g_ptr_array_index (b->models, i);
+    if (strcmp (m->name, t->model) == 0)
+      return 2.0 * sr_model_get_macs_per_pixel (m->model) * t->width * t->height
+          * bench_timing_fps (&t->timing) / 1e9;
+  }
+  return 0;
+}
+
+static void
+print_torch_results (const Bench *b)
+{
+  print_table_header ((const char *[]) { "model", "input", "mode", "frames", "ms/frame",
+      "fps", "GFLOP/s", "% of peak", "CPU share", NULL });
+  for (guint i = 0; i < b->torch->len; i++) {
+    const BenchPytorchResult *t = g_ptr_array_index (b->torch, i);
+    GString *row = g_string_new ("|");
+    cell_text (row, t->model);
+    cell_size (row, t->width, t->height);
+    cell_text (row, t->mode);
+    cell_int (row, t->timing.frames);
+    cell_num (row, 1e3 * t->timing.seconds / t->timing.frames, 2);
+    cell_num (row, bench_timing_fps (&t->timing), 1);
+    double gflops = torch_gflops (b, t);
+    cell_num (row, gflops, 1);
+    cell_num (row, 100 * ratio (gflops, b->peak_gflops), 1);
+    cell_num (row, bench_timing_cpu_share (&t->timing, b->opt.n_threads), 2);
+    print_row (row);
+  }
+}
+
+static void
+measure_pytorch (Bench *b)
+{
+  printf ("\n## PyTorch: the same networks and weights (bench_pytorch.py)\n\n");
+  fflush (stdout);
+  GPtrArray *paths = g_ptr_array_new ();
+  for (guint i = 0; i < b->models->len; i++)
+    g_ptr_array_add (paths, ((BenchModel *) g_ptr_array_index (b->models, i))->path);
+  g_ptr_array_add (paths, NULL);
+  char *setup = NULL, *message = NULL;
+  BenchPytorchStatus status = bench_pytorch_run (SR_BENCH_PYTORCH_SCRIPT,
+      (char **) paths->pdata, &b->opt, b->torch, &setup, &message);
+  g_ptr_array_free (paths, TRUE);
+  if (status == BENCH_PYTORCH_NOT_INSTALLED)
+    printf ("PyTorch: not installed (%s)\n", message);
+  else if (status == BENCH_PYTORCH_FAILED)
+    printf ("PyTorch: failed (%s)\n", message);
+  else {
+    printf ("%s; only the network is timed, on a float tensor (no 8-bit conversion)\n",
+        setup ? setup : "torch");
+    if (message)
+      printf ("errors: %s\n", message);
+    print_torch_results (b);
+  }
+  for (guint i = 0; i < b->rows->len; i++) {
+    BenchRow *r = &g_array_index (b->rows, BenchRow, i);
+    r->torch = bench_pytorch_best (b->torch, r->model->name, r->width, r->height);
+  }
+  g_free (setup);
+  g_free (message);
+}
+
+/* ---- 4. memory ---- */
+
+typedef struct {
+  long maxrss_kb;       /* getrusage's ru_maxrss */
+  long hwm_kb;          /* VmHWM of /proc/self/status */
+} BenchRss;
+
+/* Both peaks: ru_maxrss is what the project's target is stated in, but a spawned
+ * process's ru_maxrss starts at its parent's resident size at the fork (the child's
+ * copy of the address space counts, and exec keeps the larger of the old and the
+ * new one's peak); VmHWM belongs to the new address space: the child's own. */
+static long
+proc_status_kb (const char *field)
+{
+  char *status = NULL;
+  long kb = 0;
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL)) {
+    const char *line = strstr (status, field);
+    kb = line ? atol (line + strlen (field)) : 0;
+    g_free (status);
+  }
+  return kb;
+}
+
+static long
+resident_kb (void)
+{
+  return proc_status_kb ("VmRSS:");
+}
+
+static BenchRss
+peak_rss (void)
+{
+  struct rusage usage;
+  getrusage (RUSAGE_SELF, &usage);
+  return (BenchRss) { usage.ru_maxrss, proc_status_kb ("VmHWM:") };
+}
+
+/* The first x2 model: the project's memory target is stated for ESPCN x2. */
+static const BenchModel *
+x2_model (const Bench *b)
+{
+  for (guint i = 0; i < b->models->len; i++) {
+    const BenchModel *m = g_ptr_array_index (b->models, i);
+    if (sr_model_get_scale (m->model) == 2)
+      return m;
+  }
+  return g_ptr_array_index (b->models, 0);
+}
+
+/* A fresh process that runs only @what: this one's peak holds everything above. */
+static BenchRss
+child_rss (const char *what, const char *model_path, const BenchOptions *opt)
+{
+  char *self = g_file_read_link ("/proc/self/exe", NULL);
+  char *arg = g_strdup_printf ("--rss-child=%s", what);
+  char *frames = g_strdup_printf ("--frames=%d", opt->frames > 0 ? opt->frames : 3);
+  char *argv[] = { self, arg, (char *) "--rss-model", (char *) model_path, frames, NULL };
+  char *out = NULL;
+  int status;
+  BenchRss rss = { 0, 0 };
+  if (self && g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
+          &status, NULL) && g_spawn_check_wait_status (status, NULL) && out
+      && sscanf (out, "maxrss_kb=%ld hwm_kb=%ld", &rss.maxrss_kb, &rss.hwm_kb) != 2)
+    rss = (BenchRss) { 0, 0 };
+  g_free (out);
+  g_free (frames);
+  g_free (arg);
+  g_free (self);
+  return rss;
+}
+
+static void
+print_rss (const char *what, BenchRss rss)
+{
+  GString *row = g_string_new ("|");
+  cell_text (row, what);
+  cell_num (row, rss.maxrss_kb / 1024.0, 1);
+  cell_num (row, rss.hwm_kb / 1024.0, 1);
+  print_row (row);
+}
+
+static void
+measure_memory (Bench *b)
+{
+  const BenchModel *m = x2_model (b);
+  BenchTiming t;
+  GError *error = NULL;
+  BenchOptions once = b->opt;
+  once.frames = b->opt.frames > 0 ? b->opt.frames : 3;
+  if (!time_engine (m->model, 1920, 1080, &once, &t, &error)) {
+    printf ("\n%s at 1920x1080: %s\n", m->name, error->message);
+    g_clear_error (&error);
+  }
+  printf ("\n## Peak RSS, %s at 1920x1080 input; target < 256 MB\n", m->name);
+  print_table_header ((const char *[]) { "process", "ru_maxrss MB", "VmHWM MB", NULL });
+  print_rss ("this one: everything above, then the engine at 1920x1080", peak_rss ());
+  print_rss ("fresh: start-up only (libraries, GStreamer)",
+      child_rss ("none", m->path, &b->opt));
+  print_rss ("fresh: the engine at 1920x1080", child_rss ("engine", m->path, &b->opt));
+  if (b->have_element)
+    print_rss ("fresh: srupscale I420 1920x1080 -> 3840x2160",
+        child_rss ("element", m->path, &b->opt));
+  printf ("\nA fresh process's ru_maxrss starts at this one's resident size when it "
+      "is spawned (%.1f MB now); its VmHWM is its own.\n", resident_kb () / 1024.0);
+}
+
+/* Runs in the child of child_rss_kb(). */
+static int
+rss_child (const char *what, const char *model_path, const BenchOptions *opt)
+{
+  GError *error = NULL;
+  gboolean ok = TRUE;
+  BenchTiming t;
+  if (g_str_equal (what, "engine")) {
+    SrModel *model = sr_model_new_from_file (model_path, &error);
+    ok = model && time_engine (model, 1920, 1080, opt, &t, &error);
+    sr_model_free (model);
+  } else if (g_str_equal (what, "element")) {
+    char *used = NULL;
+    ok = bench_element_load_plugin (SR_BENCH_PLUGIN, &used, &error)
+        && bench_element_srupscale (model_path, 2, "I420", 1920, 1080, opt, &t, &error);
+    g_free (used);
+  }
+  if (!ok) {
+    g_printerr ("%s\n", error->message);
+    g_error_free (error);
+    return 1;
+  }
+  BenchRss rss = peak_rss ();
+  printf ("maxrss_kb=%ld hwm_kb=%ld\n", rss.maxrss_kb, rss.hwm_kb);
+  return 0;
+}
+
+/* ---- the summary ---- */
+
+static void
+print_summary (const Bench *b)
+{
+  printf ("\n## Summary (engine: default kernel; ours/PyTorch: engine fps / PyTorch's "
+      "best mode's fps)\n");
+  print_table_header ((const char *[]) { "model", "scale", "input", "fps (engine)",
+      "GFLOP/s", "% of peak", "element I420 fps", "element RGB fps", "bicubic fps",
+      "PyTorch best fps", "ours/PyTorch", NULL });
+  for (guint i = 0; i < b->rows->len; i++) {
+    const BenchRow *r = &g_array_index (b->rows, BenchRow, i);
+    double fps = bench_timing_fps (&r->engine);
+    double gflops = engine_gflops (r->model, r->width, r->height, &r->engine);
+    double torch_fps = r->torch ? bench_timing_fps (&r->torch->timing) : 0;
+    GString *row = g_string_new ("|");
+    cell_text (row, r->model->name);
+    cell_int (row, sr_model_get_scale (r->model->model));
+    cell_size (row, r->width, r->height);
+    cell_num (row, fps, 1);
+    cell_num (row, gflops, 1);
+    cell_num (row, 100 * ratio (gflops, b->peak_gflops), 1);
+    cell_num (row, bench_timing_fps (&r->i420), 1);
+    cell_num (row, bench_timing_fps (&r->rgb), 1);
+    cell_num (row, bench_timing_fps (&r->bicubic), 1);
+    cell_num (row, torch_fps, 1);
+    cell_num (row, ratio (fps, torch_fps), 2);
+    print_row (row);
+  }
+}
+
+/* ---- options ---- */
+
+static gboolean
+parse_sizes (Bench *b, GError **error)
+{
+  char **items = g_strsplit (b->opt.sizes, ",", -1);
+  gboolean ok = TRUE;
+  for (char **s = items; *s && ok; s++) {
+    int w = 0, h = 0;
+    char end;
+    ok = sscanf (*s, "%dx%d%c", &w, &h, &end) == 2 && w > 0 && h > 0;
+    if (!ok)
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+          "--sizes: \"%s\" is not WIDTHxHEIGHT", *s);
+    for (guint i = 0; ok && i < b->models->len; i++) {
+      BenchRow row = { .model = g_ptr_array_index (b->models, i), .width = w,
+        .height = h };
+      g_array_append_val (b->rows, row);
+    }
+  }
+  g_strfreev (items);
+  return ok;
+}
+
+/* The rows are model-major: every size of a model, then the next model. */
+static void
+sort_rows (Bench *b)
+{
+  GArray *sorted = g_array_new (FALSE, TRUE, sizeof (BenchRow));
+  for (guint m = 0; m < b->models->len; m++)
+    for (guint i = 0; i < b->rows->len; i++) {
+      BenchRow *r = &g_array_index (b->rows, BenchRow, i);
+      if (r->model == g_ptr_array_index (b->models, m))
+        g_array_append_val (sorted, *r);
+    }
+  g_array_free (b->rows, TRUE);
+  b->rows = sorted;
+}
+
+typedef struct {
+  char *rss_child;
+  char *rss_model;
+} HiddenOptions;
+
+static gboolean
+parse_options (int *argc, char ***argv, BenchOptions *opt, HiddenOptions *hidden,
+    GError **error)
+{
+  int threads = 0;
+  GOptionEntry entries[] = {
+    { "quick", 0, 0, G_OPTION_ARG_NONE, &opt->quick,
+      "1 frame at 64x36 (unless --frames/--sizes say otherwise): checks that it runs", NULL },
+    { "frames", 0, 0, G_OPTION_ARG_INT, &opt->frames,
+      "time exactly N frames after the warm-up (default: for --seconds)", "N" },
+    { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &opt->seconds,
+      "time each measurement for at least S seconds (default 2)", "S" },
+    { "sizes", 0, 0, G_OPTION_ARG_STRING, &opt->sizes,
+      "input sizes (default 640x360,960x540)", "WxH,..." },
+    { "models", 0, 0, G_OPTION_ARG_FILENAME, &opt->models_dir,
+      "the .safetensors models to run (default: the source tree's models/)", "DIR" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+      "threads for the engine, the element and PyTorch (default: every core)", "N" },
+    { "no-pytorch", 0, 0, G_OPTION_ARG_NONE, &opt->no_pytorch, "skip PyTorch", NULL },
+    { "no-element", 0, 0, G_OPTION_ARG_NONE, &opt->no_element,
+      "skip the GStreamer pipelines", NULL },
+    { "rss-child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &hidden->rss_child,
+      NULL, NULL },
+    { "rss-model", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &hidden->rss_model,
+      NULL, NULL },
+    { NULL },
+  };
+  GOptionContext *ctx = g_option_context_new ("- speed of the engine, the element, "
+      "bicubic and PyTorch, side by side");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  gboolean ok = g_option_context_parse (ctx, argc, argv, error);
+  g_option_context_free (ctx);
+  if (!ok)
+    return FALSE;
+  if (opt->frames < 0 || opt->seconds <= 0 || threads < 0) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--frames, --seconds and --threads must be positive");
+    return FALSE;
+  }
+  opt->n_threads = threads > 0 ? threads : (int) g_get_num_processors ();
+  if (opt->quick && opt->frames == 0)
+    opt->frames = 1;
+  if (opt->sizes == NULL)
+    opt->sizes = g_strdup (opt->quick ? "64x36" : "640x360,960x540");
+  if (opt->models_dir == NULL)
+    opt->models_dir = g_strdup (SR_BENCH_MODELS_DIR);
+  return TRUE;
+}
+
+static gboolean
+load_plugin (Bench *b)
+{
+  char *used = NULL;
+  GError *error = NULL;
+  b->have_element = bench_element_load_plugin (SR_BENCH_PLUGIN, &used, &error);
+  if (b->have_element)
+    printf ("- srupscale plugin: %s\n", used);
+  else {
+    printf ("- srupscale plugin: not loaded (%s); element columns are n/a\n",
+        error->message);
+    g_error_free (error);
+  }
+  g_free (used);
+  return b->have_element;
+}
+
+static void
+bench_clear (Bench *b)
+{
+  g_clear_pointer (&b->rows, g_array_unref);
+  g_clear_pointer (&b->torch, g_ptr_array_unref);
+  g_clear_pointer (&b->models, g_ptr_array_unref);
+  g_free (b->opt.sizes);
+  g_free (b->opt.models_dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  Bench b = { .opt = { .seconds = 2.0 } };
+  HiddenOptions hidden = { 0 };
+  GError *error = NULL;
+  /* a line at a time, so that a long run shows its progress through a pipe too */
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  setlocale (LC_ALL, "");
+  gboolean parsed = parse_options (&argc, &argv, &b.opt, &hidden, &error);
+  /* numbers in the tables always with a decimal point, whatever the locale */
+  setlocale (LC_NUMERIC, "C");
+  if (!parsed) {
+    g_printerr ("sr-bench: %s\n", error->message);
+    g_error_free (error);
+    bench_clear (&b);
+    return 2;
+  }
+  if (hidden.rss_child) {
+    int status = rss_child (hidden.rss_child, hidden.rss_model, &b.opt);
+    g_free (hidden.rss_child);
+    g_free (hidden.rss_model);
+    bench_clear (&b);
+    return status;
+  }
+
+  b.rows = g_array_new (FALSE, TRUE, sizeof (BenchRow));
+  b.torch = g_ptr_array_new ();
+  if (!load_models (&b, &error) || !parse_sizes (&b, &error)) {
+    g_printerr ("sr-bench: %s\n", error->message);
+    g_error_free (error);
+    bench_clear (&b);
+    return 2;
+  }
+  sort_rows (&b);
+  print_machine (&b);
+  if (!b.opt.no_element)
+    load_plugin (&b);
+  measure_peak (&b);
+  measure_engine (&b);
+  if (b.have_element)
+    measure_element (&b);
+  if (!b.opt.no_pytorch)
+    measure_pytorch (&b);
+  measure_memory (&b);
+  print_summary (&b);
+  bench_clear (&b);
+  return 0;
+}
