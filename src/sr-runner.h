@@ -19,8 +19,7 @@ SrRunner *sr_runner_new (const SrModel *model, int width, int height, int n_thre
 void sr_runner_free (SrRunner *runner);
 
 int sr_runner_get_n_threads (const SrRunner *runner);
-/* Low-resolution tile size (by default about 128 x 40, cut evenly); for tests and
- * tuning. */
+/* Low-resolution tile size (by default about 140 x 40); for tests and tuning. */
 void sr_runner_set_tile_size (SrRunner *runner, int tile_w, int tile_h);
 
 /* 8-bit luma in, 8-bit luma (scale times the size) out. Strides in bytes. */
