@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sr-image.h"
+#include "sr-plane-upscale.h"
 #include "srengine.h"
 
 typedef struct {
@@ -39,23 +40,6 @@ list_images (const char *dir, GError **error)
   return (char **) g_ptr_array_free (names, FALSE);
 }
 
-static SrPlane *
-upscale (const SrModel *model, const SrPlane *lr, int scale, GError **error)
-{
-  g_autoptr (SrRunner) runner = sr_runner_new (model, lr->width, lr->height, 0, error);
-  if (runner == NULL)
-    return NULL;
-  gsize n = (gsize) lr->width * lr->height;
-  g_autofree guint8 *in = g_malloc (n), *out = g_malloc (n * scale * scale);
-  for (gsize i = 0; i < n; i++)
-    in[i] = (guint8) lr->data[i];
-  sr_runner_process_u8 (runner, in, lr->width, out, (gsize) lr->width * scale);
-  SrPlane *sr = sr_plane_new (lr->width * scale, lr->height * scale);
-  for (gsize i = 0; i < n * scale * scale; i++)
-    sr->data[i] = out[i];
-  return sr;
-}
-
 /* Scores bicubic (model NULL) or a model on every image of @dir. */
 static gboolean
 evaluate (const SrModel *model, int scale, const char *dir, Score *mean, GError **error)
@@ -73,7 +57,7 @@ evaluate (const SrModel *model, int scale, const char *dir, Score *mean, GError 
     g_autoptr (SrPlane) lr = sr_degrade (hr, scale);
     g_autoptr (SrPlane) sr = NULL;
     if (model) {
-      sr = upscale (model, lr, scale, error);
+      sr = sr_plane_upscale (model, lr, error);
       if (sr == NULL)
         return FALSE;
     } else {

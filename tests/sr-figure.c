@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sr-image.h"
+#include "sr-plane-upscale.h"
 #include "srengine.h"
 
 typedef struct {
@@ -38,23 +39,6 @@ bicubic_up (const SrPlane *lr, int scale)
 {
   SrPlane *p = sr_imresize (lr, scale);
   sr_plane_quantize (p);
-  return p;
-}
-
-static SrPlane *
-model_up (const SrModel *model, const SrPlane *lr, GError **error)
-{
-  int r = sr_model_get_scale (model), n = lr->width * lr->height;
-  g_autoptr (SrRunner) runner = sr_runner_new (model, lr->width, lr->height, 0, error);
-  if (runner == NULL)
-    return NULL;
-  g_autofree guint8 *in = g_malloc (n), *out = g_malloc ((gsize) n * r * r);
-  for (int i = 0; i < n; i++)
-    in[i] = (guint8) lr->data[i];
-  sr_runner_process_u8 (runner, in, lr->width, out, (gsize) lr->width * r);
-  SrPlane *p = sr_plane_new (lr->width * r, lr->height * r);
-  for (int i = 0; i < n * r * r; i++)
-    p->data[i] = out[i];
   return p;
 }
 
@@ -138,7 +122,7 @@ main (int argc, char **argv)
         return 2;
       }
       label = g_strdup (sr_model_get_family (model));
-      if ((y_up = model_up (model, lr[0], &error)) == NULL)
+      if ((y_up = sr_plane_upscale (model, lr[0], &error)) == NULL)
         goto fail;
     }
     double psnr = sr_psnr (y_up, hr[0], scale);

@@ -1,0 +1,7 @@
+/* Upscales an 8-bit-valued SrPlane with a model, as the element feeds the engine. */
+#pragma once
+
+#include "sr-image.h"
+#include "srengine.h"
+
+SrPlane *sr_plane_upscale (const SrModel *model, const SrPlane *lr, GError **error);
