@@ -44,7 +44,7 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 G_DEFINE_TYPE (GstSrUpscale, gst_sr_upscale, GST_TYPE_VIDEO_FILTER);
 GST_ELEMENT_REGISTER_DEFINE (srupscale, "srupscale", GST_RANK_NONE, GST_TYPE_SR_UPSCALE);
 
-/* ---- model loading ---- */
+/* ---- latency ---- */
 
 /* Stores the processing time of a frame as the element's latency. @fresh (new caps)
  * replaces it; otherwise it only grows, and when it grows by more than a quarter the
@@ -64,6 +64,8 @@ update_latency (GstSrUpscale *self, GstClockTime latency, gboolean fresh)
         gst_message_new_latency (GST_OBJECT (self)));
   }
 }
+
+/* ---- model loading ---- */
 
 /* Loads the model the properties name, or posts an error naming the problem. */
 static gboolean
