@@ -23,7 +23,13 @@ sr_conv_choose_kernel (SrConv *conv, float *(*alloc) (gsize n, gpointer user),
     conv->kernel = sr_conv_reference;
   else if (force && strcmp (force, "gemm") == 0)
     conv->kernel = sr_conv_gemm;
-  else if (avx512) {
+  else if (force && strcmp (force, "bf16") == 0 && conv->cin > 1
+      && __builtin_cpu_supports ("avx512bf16")) {
+    float *packed = alloc (sr_conv_bf16_packed_floats (conv), user);
+    sr_conv_bf16_pack (conv, packed);
+    conv->packed = packed;
+    conv->kernel = sr_conv_direct_bf16;
+  } else if (avx512) {
     float *packed = alloc (sr_conv_avx512_packed_floats (conv), user);
     sr_conv_avx512_pack (conv, packed);
     conv->packed = packed;

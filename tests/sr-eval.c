@@ -82,12 +82,17 @@ main (int argc, char **argv)
   g_autofree char *datasets = g_strdup ("../shared/datasets");
   g_autofree char *sets = g_strdup ("Set5,Set14,BSD100");
   g_auto (GStrv) expectations = NULL;
-  double min_gain = -INFINITY;
+  double min_gain = -INFINITY, max_loss = INFINITY;
+  g_autofree char *compare_kernel = NULL;
   GOptionEntry entries[] = {
     { "datasets", 0, 0, G_OPTION_ARG_FILENAME, &datasets, "Folder of the test sets", "DIR" },
     { "sets", 0, 0, G_OPTION_ARG_STRING, &sets, "Comma-separated sets", "LIST" },
     { "min-gain", 0, 0, G_OPTION_ARG_DOUBLE, &min_gain,
       "Fail unless each model beats bicubic by this many dB on each set", "DB" },
+    { "compare-kernel", 0, 0, G_OPTION_ARG_STRING, &compare_kernel,
+      "Also score each model with this SR_CONV_KERNEL (bf16, gemm, ...)", "KERNEL" },
+    { "max-loss", 0, 0, G_OPTION_ARG_DOUBLE, &max_loss,
+      "Fail if --compare-kernel loses more than this many dB", "DB" },
     { "bicubic-expect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &expectations,
       "Fail unless bicubic scores SET:SCALE:PSNR within 0.01 dB", "SET:SCALE:PSNR" },
     { NULL },
@@ -145,6 +150,21 @@ main (int argc, char **argv)
       g_print ("| %s | x%d | %s | %.2f / %.4f | %.2f / %.4f | %+.2f |\n", base, scale,
           *set, bic.psnr, bic.ssim, mod.psnr, mod.ssim, gain);
       failures += gain < min_gain;
+      if (compare_kernel) {
+        /* the kernel is chosen when a model loads */
+        g_setenv ("SR_CONV_KERNEL", compare_kernel, TRUE);
+        g_autoptr (SrModel) other = sr_model_new_from_file (argv[i], &error);
+        g_unsetenv ("SR_CONV_KERNEL");
+        Score alt;
+        if (other == NULL || !evaluate (other, scale, dir, &alt, &error)) {
+          g_printerr ("sr-eval: %s\n", error->message);
+          return 2;
+        }
+        g_print ("| %s with %s kernel | x%d | %s | | %.3f / %.4f | %+.3f dB against the "
+            "default kernel (%.3f) |\n", base, compare_kernel, scale, *set, alt.psnr,
+            alt.ssim, alt.psnr - mod.psnr, mod.psnr);
+        failures += mod.psnr - alt.psnr > max_loss;
+      }
     }
   }
   return failures ? 1 : 0;

@@ -44,12 +44,30 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
   SrMap got_map = ref_map;
   got_map.data = got;
   sr_conv_reference (&conv, &in_map, &ref_map, scratch);
-  for (int kernel = 0; kernel < 2; kernel++) {
-    const char *name = kernel ? "avx512" : "gemm";
+
+  /* bfloat16 (8 significant bits) rounds each input and weight by at most 2^-8
+   * relative, so a product by about 2^-7: the bound on an output is 2^-7 times the sum
+   * of |input| x |weight| (and
+   * tanh, ReLU and PReLU with |slope| < 1 do not make a difference larger) */
+  g_autofree float *abs_w = g_new (float, (gsize) cout * cin * k * k);
+  g_autofree float *abs_in = g_new (float, (gsize) cin * in_rect.h * in_rect.w);
+  g_autofree float *zero_b = g_new0 (float, cout), *bound = g_new (float, out_n);
+  for (gsize i = 0; i < (gsize) cout * cin * k * k; i++)
+    abs_w[i] = fabsf (w[i]);
+  for (gsize i = 0; i < (gsize) cin * in_rect.h * in_rect.w; i++)
+    abs_in[i] = fabsf (in[i]);
+  SrConv abs_conv = { cin, cout, k, abs_w, zero_b, SR_ACT_NONE, NULL, NULL, NULL };
+  SrMap abs_in_map = in_map, bound_map = ref_map;
+  abs_in_map.data = abs_in;
+  bound_map.data = bound;
+  sr_conv_reference (&abs_conv, &abs_in_map, &bound_map, scratch);
+
+  for (int kernel = 0; kernel < 3; kernel++) {
+    const char *name = kernel == 0 ? "gemm" : kernel == 1 ? "avx512" : "bf16";
     g_autofree float *packed = NULL;
     if (kernel == 0) {
       sr_conv_gemm (&conv, &in_map, &got_map, scratch);
-    } else {
+    } else if (kernel == 1) {
       if (!__builtin_cpu_supports ("avx512f"))
         continue;   /* the dispatcher never picks it there either */
       packed = g_new (float, sr_conv_avx512_packed_floats (&conv));
@@ -57,13 +75,25 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
       conv.packed = packed;
       sr_conv_direct_avx512 (&conv, &in_map, &got_map, scratch);
       conv.packed = NULL;
+    } else {
+      if (!__builtin_cpu_supports ("avx512bf16"))
+        continue;
+      packed = g_new (float, sr_conv_bf16_packed_floats (&conv));
+      sr_conv_bf16_pack (&conv, packed);
+      conv.packed = packed;
+      sr_conv_direct_bf16 (&conv, &in_map, &got_map, scratch);
+      conv.packed = NULL;
     }
     double max_err = 0;
-    for (gsize i = 0; i < out_n; i++)
-      max_err = MAX (max_err, fabs (ref[i] - got[i]));
-    if (max_err > 1e-4)
-      g_error ("%s conv %dx%d %d->%d act %d on %dx%d: max error %g", name, k, k, cin,
-          cout, act, out_rect.h, out_rect.w, max_err);
+    for (gsize i = 0; i < out_n; i++) {
+      double err = fabs (ref[i] - got[i]);
+      double allowed = kernel == 2 ? bound[i] / 128 + 1e-4 : 1e-4;
+      if (err > allowed)
+        g_error ("%s conv %dx%d %d->%d act %d on %dx%d: error %g at %" G_GSIZE_FORMAT
+            " (allowed %g)", name, k, k, cin, cout, act, out_rect.h, out_rect.w, err, i,
+            allowed);
+      max_err = MAX (max_err, err);
+    }
   }
 }
 
