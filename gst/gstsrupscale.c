@@ -30,8 +30,32 @@ enum {
   PROP_SCALE,
   PROP_MODEL_LOCATION,
   PROP_N_THREADS,
+  PROP_PRECISION,
   PROP_MODEL_INFO,
 };
+
+typedef enum {
+  PRECISION_FP32,
+  PRECISION_BF16,
+} Precision;
+
+#define TYPE_PRECISION (precision_get_type ())
+static GType
+precision_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { PRECISION_FP32, "float32 throughout", "fp32" },
+    { PRECISION_BF16, "bfloat16 multiplies, float32 sums (AVX512-BF16 CPUs; about 1.4x "
+          "faster, ESPCN Set5 PSNR 0.004 dB lower)", "bf16" },
+    { 0, NULL, NULL },
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstSrUpscalePrecision", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
 
 #define FORMATS "{ I420, YV12, NV12, NV21, Y42B, Y444, GRAY8, RGB, BGR, RGBx, BGRx, " \
     "xRGB, xBGR, RGBA, BGRA, ARGB, ABGR }"
@@ -74,6 +98,7 @@ load_model (GstSrUpscale *self)
   GST_OBJECT_LOCK (self);
   GstSrUpscaleModel family = self->model;
   int scale = self->scale;
+  gboolean bf16 = self->bf16;
   char *location = g_strdup (self->model_location);
   self->model_changed = FALSE;
   GST_OBJECT_UNLOCK (self);
@@ -97,6 +122,9 @@ load_model (GstSrUpscale *self)
     g_free (location);
     return FALSE;
   }
+  if (!sr_model_set_bf16 (net, bf16))
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("This CPU has no AVX512-BF16: precision=bf16 runs in float32"), (NULL));
   GST_INFO_OBJECT (self, "loaded %s x%d (%" G_GSIZE_FORMAT " parameters) from %s",
       sr_model_get_family (net), scale, sr_model_get_n_params (net),
       location ? location : "the plugin");
@@ -466,6 +494,10 @@ gst_sr_upscale_set_property (GObject *object, guint prop_id, const GValue *value
       self->n_threads = g_value_get_int (value);
       self->threads_changed = TRUE;
       break;
+    case PROP_PRECISION:
+      self->bf16 = g_value_get_enum (value) == PRECISION_BF16;
+      self->model_changed = TRUE;
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -505,6 +537,9 @@ gst_sr_upscale_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_N_THREADS:
       g_value_set_int (value, self->n_threads);
+      break;
+    case PROP_PRECISION:
+      g_value_set_enum (value, self->bf16 ? PRECISION_BF16 : PRECISION_FP32);
       break;
     case PROP_MODEL_INFO:
       g_value_take_string (value, describe_model (self));
@@ -562,6 +597,10 @@ gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
           "Worker threads for the network and the scaler (0 = one per core)",
           0, 256, DEFAULT_N_THREADS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_PRECISION,
+      g_param_spec_enum ("precision", "Precision",
+          "Arithmetic of the network's convolutions", TYPE_PRECISION, PRECISION_FP32,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_MODEL_INFO,
       g_param_spec_string ("model-info", "Model information",
           "The loaded model: family, scale, parameters, cost and measured quality",
@@ -583,6 +622,7 @@ gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
   filter_class->transform_frame = GST_DEBUG_FUNCPTR (gst_sr_upscale_transform_frame);
 
   gst_type_mark_as_plugin_api (GST_TYPE_SR_UPSCALE_MODEL, 0);
+  gst_type_mark_as_plugin_api (TYPE_PRECISION, 0);
 }
 
 static void

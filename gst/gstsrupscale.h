@@ -20,6 +20,7 @@ struct _GstSrUpscale {
   int scale;
   char *model_location;
   int n_threads;
+  gboolean bf16;
   gboolean model_changed;     /* model or model-location set since the last load */
   gboolean threads_changed;
   int warned_width, warned_height, warned_scale;   /* last unreachable size said */

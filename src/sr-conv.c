@@ -14,17 +14,18 @@ sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w)
 }
 
 void
-sr_conv_choose_kernel (SrConv *conv, float *(*alloc) (gsize n, gpointer user),
-    gpointer user)
+sr_conv_choose_kernel (SrConv *conv, gboolean bf16,
+    float *(*alloc) (gsize n, gpointer user), gpointer user)
 {
   const char *force = g_getenv ("SR_CONV_KERNEL");
+  if (force && strcmp (force, "bf16") == 0)
+    bf16 = TRUE;
   gboolean avx512 = __builtin_cpu_supports ("avx512f");
   if (force && strcmp (force, "reference") == 0)
     conv->kernel = sr_conv_reference;
   else if (force && strcmp (force, "gemm") == 0)
     conv->kernel = sr_conv_gemm;
-  else if (force && strcmp (force, "bf16") == 0 && conv->cin > 1
-      && __builtin_cpu_supports ("avx512bf16")) {
+  else if (bf16 && conv->cin > 1 && __builtin_cpu_supports ("avx512bf16")) {
     float *packed = alloc (sr_conv_bf16_packed_floats (conv), user);
     sr_conv_bf16_pack (conv, packed);
     conv->packed = packed;

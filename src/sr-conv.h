@@ -60,9 +60,10 @@ void sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out,
 size_t sr_conv_bf16_packed_floats (const SrConv *conv);
 void sr_conv_bf16_pack (const SrConv *conv, float *packed);
 
-/* Picks the fastest kernel this CPU runs for @conv, packing its weights into memory
- * from @alloc when that kernel wants them. SR_CONV_KERNEL=reference|gemm|avx512 in
+/* Picks the fastest kernel this CPU runs for @conv (in bfloat16 if @bf16 and the CPU
+ * has AVX512-BF16), packing its weights into memory from @alloc when that kernel
+ * wants them. SR_CONV_KERNEL=reference|gemm|avx512 in
  * the environment forces one (for tests and measurements); SR_CONV_KERNEL=bf16 runs
  * the layers with more than one input channel in bfloat16 where the CPU can. */
-void sr_conv_choose_kernel (SrConv *conv, float *(*alloc) (gsize n, gpointer user),
-    gpointer user);
+void sr_conv_choose_kernel (SrConv *conv, gboolean bf16,
+    float *(*alloc) (gsize n, gpointer user), gpointer user);

@@ -113,6 +113,20 @@ alloc_for_kernel (gsize n, gpointer model)
   return sr_model_alloc_weights (model, n);
 }
 
+gboolean
+sr_model_set_bf16 (SrModel *model, gboolean bf16)
+{
+  for (int c = 0; c < model->n_convs; c++) {
+    SrConv *conv = &model->convs[c];
+    if (conv->packed) {   /* the previous kernel's copy of the weights */
+      g_ptr_array_remove_fast (model->owned, (gpointer) conv->packed);
+      conv->packed = NULL;
+    }
+    sr_conv_choose_kernel (conv, bf16, alloc_for_kernel, model);
+  }
+  return !bf16 || __builtin_cpu_supports ("avx512bf16");
+}
+
 int
 sr_model_halo (const SrModel *model)
 {
@@ -157,8 +171,7 @@ sr_model_new_from_bytes (GBytes *bytes, const char *what, GError **error)
     if (strcmp (families[i].name, model->family) == 0) {
       if (!families[i].build (model, error))
         goto fail;
-      for (int c = 0; c < model->n_convs; c++)
-        sr_conv_choose_kernel (&model->convs[c], alloc_for_kernel, model);
+      sr_model_set_bf16 (model, FALSE);
       return model;
     }
   }

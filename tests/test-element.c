@@ -328,9 +328,11 @@ GST_END_TEST;
 /* Pushes @lr (RGB, or its luma as GRAY8) through the element; returns the luma of
  * the output as MATLAB's rgb2ycbcr would compute it. */
 static SrPlane *
-upscale_through_element (const guint8 *lr_rgb, int w, int h, int scale, gboolean rgb)
+upscale_through_element_full (const guint8 *lr_rgb, int w, int h, int scale,
+    gboolean rgb, const char *precision)
 {
   GstHarness *hn = gst_harness_new ("srupscale");
+  gst_util_set_object_arg (G_OBJECT (hn->element), "precision", precision);
   g_object_set (hn->element, "scale", scale, NULL);
   GstVideoInfo info;
   gst_video_info_set_format (&info, rgb ? GST_VIDEO_FORMAT_RGB : GST_VIDEO_FORMAT_GRAY8,
@@ -372,6 +374,12 @@ upscale_through_element (const guint8 *lr_rgb, int w, int h, int scale, gboolean
   gst_buffer_unref (out);
   gst_harness_teardown (hn);
   return luma;
+}
+
+static SrPlane *
+upscale_through_element (const guint8 *lr_rgb, int w, int h, int scale, gboolean rgb)
+{
+  return upscale_through_element_full (lr_rgb, w, h, scale, rgb, "fp32");
 }
 
 /* A real photograph, degraded as in the SR protocol (per RGB channel here), then
@@ -448,6 +456,22 @@ GST_START_TEST (test_reports_latency)
 }
 GST_END_TEST;
 
+/* precision=bf16 gives nearly the float32 picture (bfloat16 where the CPU has it). */
+GST_START_TEST (test_bf16_precision)
+{
+  const char *datasets = g_getenv ("SR_DATASETS_DIR");
+  g_autofree char *path = g_build_filename (datasets, "Set5", "bird.png", NULL);
+  int w, h;
+  g_autofree guint8 *rgb = sr_load_png_rgb (path, &w, &h, NULL);
+  fail_unless (rgb != NULL);
+  g_autoptr (SrPlane) a = upscale_through_element_full (rgb, w, h, 2, FALSE, "fp32");
+  g_autoptr (SrPlane) b = upscale_through_element_full (rgb, w, h, 2, FALSE, "bf16");
+  double agree = sr_psnr (a, b, 2);
+  GST_INFO ("bf16 against fp32 output: %.1f dB", agree);
+  fail_unless (agree > 45, "bf16 differs from fp32 by %.1f dB PSNR", agree);
+}
+GST_END_TEST;
+
 static Suite *
 srupscale_suite (void)
 {
@@ -463,6 +487,7 @@ srupscale_suite (void)
   tcase_add_test (tc, test_model_change_while_playing);
   tcase_add_test (tc, test_real_image_beats_bicubic);
   tcase_add_test (tc, test_reports_latency);
+  tcase_add_test (tc, test_bf16_precision);
   return s;
 }
 
