@@ -22,20 +22,21 @@
 
 G_DEFINE_QUARK (sr-bench-error-quark, bench_error);
 
-/* A model file, loaded once with the kernels the engine picks by itself and once
- * with the portable im2col + OpenBLAS kernel forced. */
+/* A model file, loaded once with the kernels the engine picks by itself, once
+ * with the portable im2col + OpenBLAS kernel forced, and once in bfloat16. */
 typedef struct {
   char *name;           /* file name without .safetensors */
   char *path;
   SrModel *model;
   SrModel *gemm;        /* NULL when gemm is what the engine picks anyway */
+  SrModel *bf16;        /* NULL where the CPU has no AVX512-BF16 */
 } BenchModel;
 
 /* One line of the summary: a model at an input size. */
 typedef struct {
   const BenchModel *model;
   int width, height;
-  BenchTiming engine, gemm;
+  BenchTiming engine, gemm, bf16;
   BenchTiming i420, rgb, bicubic;
   const BenchPytorchResult *torch;
 } BenchRow;
@@ -246,6 +247,7 @@ bench_model_free (gpointer data)
   g_free (m->path);
   sr_model_free (m->model);
   sr_model_free (m->gemm);
+  sr_model_free (m->bf16);
   g_free (m);
 }
 
@@ -265,6 +267,13 @@ bench_model_load (const char *path, GError **error)
       && (m->gemm = load_with_kernel (path, "gemm", error)) == NULL) {
     bench_model_free (m);
     return NULL;
+  }
+  if (__builtin_cpu_supports ("avx512bf16")) {
+    if ((m->bf16 = sr_model_new_from_file (path, error)) == NULL) {
+      bench_model_free (m);
+      return NULL;
+    }
+    sr_model_set_bf16 (m->bf16, TRUE);
   }
   return m;
 }
@@ -388,7 +397,9 @@ measure_engine (Bench *b)
     GError *error = NULL;
     if (!time_engine (r->model->model, r->width, r->height, &b->opt, &r->engine, &error)
         || (r->model->gemm && !time_engine (r->model->gemm, r->width, r->height,
-                &b->opt, &r->gemm, &error))) {
+                &b->opt, &r->gemm, &error))
+        || (r->model->bf16 && !time_engine (r->model->bf16, r->width, r->height,
+                &b->opt, &r->bf16, &error))) {
       printf ("| %s | %dx%d: %s |\n", r->model->name, r->width, r->height,
           error->message);
       g_clear_error (&error);
@@ -397,10 +408,13 @@ measure_engine (Bench *b)
     print_engine_row (b, r, default_kernel_name (), &r->engine);
     if (r->model->gemm)
       print_engine_row (b, r, "gemm", &r->gemm);
+    if (r->model->bf16)
+      print_engine_row (b, r, "bf16", &r->bf16);
     fflush (stdout);
   }
   printf ("\nGFLOP/s = 2 x the model's multiply-adds per input pixel x input pixels "
-      "x fps: the useful work (halos recomputed around tiles are not counted).\n");
+      "x fps: the useful work (halos recomputed around tiles are not counted). The "
+      "bf16 rows (precision=bf16) are measured against the float32 peak too.\n");
 }
 
 /* ---- 3. the element, and GStreamer's bicubic ---- */
