@@ -5,6 +5,7 @@ so a network trained here loads in the plugin as it is.
 """
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 
 class ESPCN(nn.Module):
@@ -72,7 +73,55 @@ class FSRCNN(nn.Module):
                 "activation": "prelu"}
 
 
-FAMILIES = {"espcn": ESPCN, "fsrcnn": FSRCNN}
+class LESRCNN(nn.Module):
+    """LESRCNN-style (Tian et al., 2020, as its authors' code builds it), on luma:
+    head 3x3 1->c (x1); 8 units of 3x3 c->c + ReLU then 1x1 c->c, each added to a
+    running sum that starts from x1, then ReLU; one sub-pixel upsampler (3x3 c->c*r^2
+    + shuffle, x4 as two x2 rounds) shared by the last unit's output and ReLU(x1),
+    summed, ReLU; then at high resolution `refine` 3x3 convs of width `hr` + ReLU
+    and a 3x3 conv to 1. `c` = 64, `hr` = 64 is the paper; narrower `hr` trains and
+    runs faster. Not yet trained nor loadable by the C engine (issue 3)."""
+
+    family = "lesrcnn"
+
+    def __init__(self, scale, c=64, hr=64, units=8, refine=4):
+        super().__init__()
+        self.scale = scale
+        self.head = nn.Conv2d(1, c, 3, padding=1)
+        self.unit3 = nn.ModuleList([nn.Conv2d(c, c, 3, padding=1) for _ in range(units)])
+        self.unit1 = nn.ModuleList([nn.Conv2d(c, c, 1) for _ in range(units)])
+        rounds = [2, 2] if scale == 4 else [scale]
+        self.up = nn.ModuleList([nn.Conv2d(c, c * r * r, 3, padding=1) for r in rounds])
+        self.rounds = rounds
+        self.to_hr = nn.Conv2d(c, hr, 3, padding=1)
+        self.refine = nn.ModuleList([nn.Conv2d(hr, hr, 3, padding=1) for _ in range(refine - 1)])
+        self.tail = nn.Conv2d(hr, 1, 3, padding=1)
+
+    def upsample(self, x):
+        for conv, r in zip(self.up, self.rounds):
+            x = F.pixel_shuffle(conv(x), r)
+        return x
+
+    def forward(self, x):
+        x1 = self.head(x)
+        x1_1 = F.relu(x1)
+        total, u = x1, x1_1
+        for c3, c1 in zip(self.unit3, self.unit1):
+            total = total + c1(F.relu(c3(u)))
+            u = F.relu(total)
+        y = F.relu(self.upsample(u) + self.upsample(x1_1))
+        y = F.relu(self.to_hr(y))
+        for conv in self.refine:
+            y = F.relu(conv(y))
+        return self.tail(y)
+
+    def metadata(self):
+        return {"family": self.family, "scale": str(self.scale),
+                "channels": "%d,%d" % (self.head.out_channels, self.to_hr.out_channels),
+                "activation": "relu"}
+
+
+FAMILIES = {"espcn": ESPCN, "fsrcnn": FSRCNN, "lesrcnn": LESRCNN}
 
 
 def build(family, scale):
