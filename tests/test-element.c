@@ -472,6 +472,47 @@ GST_START_TEST (test_bf16_precision)
 }
 GST_END_TEST;
 
+/* The input size changes mid-stream (a new resolution in a stream), with a flush
+ * and EOS on the way: every output follows its own input's size. */
+GST_START_TEST (test_input_caps_change_flush_eos)
+{
+  GstHarness *h = gst_harness_new ("srupscale");
+  g_object_set (h->element, "scale", 3, NULL);
+  const int sizes[][2] = { { 32, 18 }, { 41, 27 }, { 16, 16 } };
+  const guint8 v[3] = { 120, 110, 140 };
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    g_autofree char *caps = g_strdup_printf ("video/x-raw,format=NV12,width=%d,"
+        "height=%d,framerate=25/1", sizes[i][0], sizes[i][1]);
+    gst_harness_set_src_caps_str (h, caps);
+    GstVideoInfo info;
+    gst_video_info_set_format (&info, GST_VIDEO_FORMAT_NV12, sizes[i][0], sizes[i][1]);
+    fail_unless_equals_int (gst_harness_push (h, flat_buffer (&info, v)), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull (h);
+    GstVideoInfo out_info;
+    gst_video_info_set_format (&out_info, GST_VIDEO_FORMAT_NV12, sizes[i][0] * 3,
+        sizes[i][1] * 3);
+    fail_unless_equals_int (gst_buffer_get_size (out), out_info.size);
+    gst_buffer_unref (out);
+    if (i == 0) {   /* a seek's flush in between */
+      fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+      fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+      GstSegment segment;
+      gst_segment_init (&segment, GST_FORMAT_TIME);
+      fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+    }
+  }
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  GstEvent *ev;
+  gboolean saw_eos = FALSE;
+  while ((ev = gst_harness_try_pull_event (h))) {
+    saw_eos |= GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+    gst_event_unref (ev);
+  }
+  fail_unless (saw_eos);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
 static Suite *
 srupscale_suite (void)
 {
@@ -488,6 +529,7 @@ srupscale_suite (void)
   tcase_add_test (tc, test_real_image_beats_bicubic);
   tcase_add_test (tc, test_reports_latency);
   tcase_add_test (tc, test_bf16_precision);
+  tcase_add_test (tc, test_input_caps_change_flush_eos);
   return s;
 }
 
