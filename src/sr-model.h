@@ -19,7 +19,7 @@ int sr_model_get_scale (const SrModel *model);
 const char *sr_model_get_metadata (const SrModel *model, const char *key);
 gsize sr_model_get_n_params (const SrModel *model);
 /* Runs the layers in bfloat16 (inputs and weights rounded to 8 significant bits,
- * float32 sums: about 1.4x faster, Set5 PSNR 0.004 dB lower for ESPCN) or back in
+ * float32 sums: about 1.3x faster, Set5 PSNR 0.004 dB lower for ESPCN) or back in
  * float32. FALSE when asked for bfloat16 on a CPU without AVX512-BF16, which keeps
  * float32. Not while a runner of this model is processing a frame. */
 gboolean sr_model_set_bf16 (SrModel *model, gboolean bf16);
