@@ -16,8 +16,8 @@
 #include "sr-conv.h"
 #include "sr-simd-avx512.h"
 
-#define CB 8    /* output channels per block */
-#define NV 3    /* 16-lane vectors of pixels per block */
+#define CB SR_BLOCK_CO
+#define NV SR_BLOCK_NV
 
 size_t
 sr_conv_avx512_packed_floats (const SrConv *conv)
@@ -77,7 +77,6 @@ sr_conv_direct_avx512 (const SrConv *conv, const SrMap *in, SrMap *out, float *s
 {
   const int k = conv->k, r = k / 2, kk = k * k, cin = conv->cin;
   const int ph = out->h + 2 * r, stride = padded_stride (out->w + 2 * r);
-  const size_t plane = (size_t) out->h * out->w;
   pad_input (in, out, r, cin, scratch, stride);
   const int nb = (conv->cout + CB - 1) / CB;
 
@@ -86,22 +85,12 @@ sr_conv_direct_avx512 (const SrConv *conv, const SrMap *in, SrMap *out, float *s
     const int nco = conv->cout - b * CB < CB ? conv->cout - b * CB : CB;
     for (int y = 0; y < out->h; y++) {
       for (int x = 0; x < out->w; x += 16 * NV) {
-        /* whole vectors (no mask) away from the right edge */
-        const int full = x + 16 * NV <= out->w;
+        /* whole vectors (no mask) away from the right edge; every loop over c and
+         * j is unrolled, so the accumulators stay in registers */
         __mmask16 mask[NV];
-        for (int j = 0; j < NV; j++) {
-          int left = out->w - x - 16 * j;
-          mask[j] = left >= 16 ? 0xffff : left <= 0 ? 0 : (__mmask16) ((1u << left) - 1);
-        }
-        /* every loop over c and j is unrolled: the accumulators stay in registers */
-        __m512 acc[NV][CB];
-#pragma GCC unroll 8
-        for (int c = 0; c < CB; c++) {
-          __m512 bias = _mm512_set1_ps (c < nco ? conv->bias[b * CB + c] : 0.f);
-#pragma GCC unroll 3
-          for (int j = 0; j < NV; j++)
-            acc[j][c] = bias;
-        }
+        const int full = sr_block_masks (out->w - x, mask);
+        SrBlock acc;
+        sr_block_init (acc, conv, b, nco);
         for (int ci = 0; ci < cin; ci++) {
           for (int ky = 0; ky < k; ky++) {
             const float *row = scratch + ((size_t) ci * ph + y + ky) * stride + x;
@@ -122,17 +111,7 @@ sr_conv_direct_avx512 (const SrConv *conv, const SrMap *in, SrMap *out, float *s
             }
           }
         }
-#pragma GCC unroll 8
-        for (int c = 0; c < CB; c++) {
-          if (c >= nco)
-            break;
-          float slope = conv->slopes ? conv->slopes[b * CB + c] : 0.f;
-          float *dst = out->data + (size_t) (b * CB + c) * plane + (size_t) y * out->w + x;
-#pragma GCC unroll 3
-          for (int j = 0; j < NV; j++)
-            _mm512_mask_storeu_ps (dst + 16 * j, mask[j],
-                sr_activate16 (acc[j][c], conv->act, slope));
-        }
+        sr_block_store (acc, conv, b, nco, mask, out, y, x);
       }
     }
   }

@@ -12,8 +12,8 @@
 #include "sr-conv.h"
 #include "sr-simd-avx512.h"
 
-#define CB 8
-#define NV 3
+#define CB SR_BLOCK_CO
+#define NV SR_BLOCK_NV
 
 static inline guint16
 to_bf16 (float f)
@@ -79,7 +79,6 @@ sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out, float *scr
 {
   const int k = conv->k, r = k / 2, kk = k * k, np = (conv->cin + 1) / 2;
   const int ph = out->h + 2 * r, stride = SR_CONV_PADDED_STRIDE (out->w + 2 * r);
-  const size_t plane = (size_t) out->h * out->w;
   guint32 *pad = (guint32 *) scratch;
   pad_input_bf16 (in, out, r, conv->cin, pad, stride);
   const guint32 *packed = (const guint32 *) conv->packed;
@@ -90,20 +89,12 @@ sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out, float *scr
     const int nco = conv->cout - b * CB < CB ? conv->cout - b * CB : CB;
     for (int y = 0; y < out->h; y++) {
       for (int x = 0; x < out->w; x += 16 * NV) {
-        const int full = x + 16 * NV <= out->w;
+        /* whole vectors (no mask) away from the right edge; every loop over c and
+         * j is unrolled, so the accumulators stay in registers */
         __mmask16 mask[NV];
-        for (int j = 0; j < NV; j++) {
-          int left = out->w - x - 16 * j;
-          mask[j] = left >= 16 ? 0xffff : left <= 0 ? 0 : (__mmask16) ((1u << left) - 1);
-        }
-        __m512 acc[NV][CB];
-#pragma GCC unroll 8
-        for (int c = 0; c < CB; c++) {
-          __m512 bias = _mm512_set1_ps (c < nco ? conv->bias[b * CB + c] : 0.f);
-#pragma GCC unroll 3
-          for (int j = 0; j < NV; j++)
-            acc[j][c] = bias;
-        }
+        const int full = sr_block_masks (out->w - x, mask);
+        SrBlock acc;
+        sr_block_init (acc, conv, b, nco);
         for (int p = 0; p < np; p++) {
           for (int ky = 0; ky < k; ky++) {
             const guint32 *row = pad + ((size_t) p * ph + y + ky) * stride + x;
@@ -124,17 +115,7 @@ sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out, float *scr
             }
           }
         }
-#pragma GCC unroll 8
-        for (int c = 0; c < CB; c++) {
-          if (c >= nco)
-            break;
-          float slope = conv->slopes ? conv->slopes[b * CB + c] : 0.f;
-          float *dst = out->data + (size_t) (b * CB + c) * plane + (size_t) y * out->w + x;
-#pragma GCC unroll 3
-          for (int j = 0; j < NV; j++)
-            _mm512_mask_storeu_ps (dst + 16 * j, mask[j],
-                sr_activate16 (acc[j][c], conv->act, slope));
-        }
+        sr_block_store (acc, conv, b, nco, mask, out, y, x);
       }
     }
   }

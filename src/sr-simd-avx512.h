@@ -1,10 +1,46 @@
 /* AVX-512 helpers shared by the direct kernels (include only from files compiled
- * with -mavx512f): the activations, applied in registers before a store. */
+ * with -mavx512f): the block they compute, its row masks, its bias, and the
+ * activations applied in registers before the store. */
 #pragma once
 
 #include <immintrin.h>
 
 #include "sr-activation.h"
+#include "sr-conv.h"
+
+/* A block: SR_BLOCK_CO output channels x SR_BLOCK_NV vectors of 16 pixels of one
+ * row, in SR_BLOCK_CO x SR_BLOCK_NV (24) zmm accumulators. */
+#define SR_BLOCK_CO 8
+#define SR_BLOCK_NV 3
+
+typedef __m512 SrBlock[SR_BLOCK_NV][SR_BLOCK_CO];
+
+/* Masks of the lanes of a block starting @left pixels before the row's end; TRUE
+ * when every lane is in the row (plain loads are then safe). Always inlined, as the
+ * helpers below: the accumulators must stay in registers. */
+static inline __attribute__ ((always_inline)) int
+sr_block_masks (int left, __mmask16 *mask)
+{
+  for (int j = 0; j < SR_BLOCK_NV; j++) {
+    int l = left - 16 * j;
+    mask[j] = l >= 16 ? 0xffff : l <= 0 ? 0 : (__mmask16) ((1u << l) - 1);
+  }
+  return left >= 16 * SR_BLOCK_NV;
+}
+
+/* Every accumulator of output channel c (of block @b) starts at its bias; channels
+ * past the layer's (@nco of this block) at zero. */
+static inline __attribute__ ((always_inline)) void
+sr_block_init (SrBlock acc, const SrConv *conv, int b, int nco)
+{
+#pragma GCC unroll 8
+  for (int c = 0; c < SR_BLOCK_CO; c++) {
+    __m512 bias = _mm512_set1_ps (c < nco ? conv->bias[b * SR_BLOCK_CO + c] : 0.f);
+#pragma GCC unroll 3
+    for (int j = 0; j < SR_BLOCK_NV; j++)
+      acc[j][c] = bias;
+  }
+}
 
 /* tanh as in sr-activation.c, 16 lanes at a time; scalef does the 2^n. */
 static inline __m512
@@ -40,5 +76,26 @@ sr_activate16 (__m512 v, SrActivation act, float slope)
           _mm512_mul_ps (_mm512_set1_ps (slope), _mm512_min_ps (v, _mm512_setzero_ps ())));
     default:
       return v;
+  }
+}
+
+/* Activation in registers, then the one masked store of the block's @nco channels
+ * at row @y, column @x of @out. */
+static inline __attribute__ ((always_inline)) void
+sr_block_store (SrBlock acc, const SrConv *conv, int b, int nco, const __mmask16 *mask,
+    SrMap *out, int y, int x)
+{
+  size_t plane = (size_t) out->h * out->w;
+#pragma GCC unroll 8
+  for (int c = 0; c < SR_BLOCK_CO; c++) {
+    if (c >= nco)
+      break;
+    float slope = conv->slopes ? conv->slopes[b * SR_BLOCK_CO + c] : 0.f;
+    float *dst = out->data + (size_t) (b * SR_BLOCK_CO + c) * plane
+        + (size_t) y * out->w + x;
+#pragma GCC unroll 3
+    for (int j = 0; j < SR_BLOCK_NV; j++)
+      _mm512_mask_storeu_ps (dst + 16 * j, mask[j],
+          sr_activate16 (acc[j][c], conv->act, slope));
   }
 }
