@@ -175,8 +175,13 @@ sr_model_new_from_bytes (GBytes *bytes, const char *what, GError **error)
       return model;
     }
   }
+  GString *known = g_string_new (NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (families); i++)
+    g_string_append_printf (known, "%s%s", i ? ", " : "", families[i].name);
   g_set_error (error, SR_ERROR, SR_ERROR_BAD_FAMILY,
-      "%s: unknown network family \"%s\" (this build knows: espcn, fsrcnn)", what, model->family);
+      "%s: unknown network family \"%s\" (this build knows: %s)", what, model->family,
+      known->str);
+  g_string_free (known, TRUE);
 fail:
   sr_model_free (model);
   return NULL;
