@@ -10,18 +10,30 @@
 #include "sr-model-private.h"
 #include "sr-subpixel.h"
 
+/* A convolution with PReLU: "<name>.weight/.bias" then slopes "<name>_act.weight"
+ * (or @slopes when the names differ, as the mapping layers' do). */
+static int
+conv_prelu (SrModel *model, int in, const char *name, const char *slopes, gint64 cout,
+    GError **error)
+{
+  char act[40];
+  g_snprintf (act, sizeof act, "%s_act.weight", name);
+  int v = sr_model_conv (model, in, name, cout, SR_ACT_NONE, error);
+  if (v < 0 || !sr_model_set_prelu (model, v, slopes ? slopes : act, error))
+    return -1;
+  return v;
+}
+
 gboolean
 sr_fsrcnn_build (SrModel *model, GError **error)
 {
-  SrConv *c;
-  if (!(c = sr_model_add_conv (model, "first", -1, 1, SR_ACT_NONE, error))
-      || !sr_model_add_prelu (model, "first_act.weight", error))
+  int v;
+  if ((v = conv_prelu (model, 0, "first", NULL, -1, error)) < 0)
     return FALSE;
-  int d = c->cout;
-  if (!(c = sr_model_add_conv (model, "shrink", -1, d, SR_ACT_NONE, error))
-      || !sr_model_add_prelu (model, "shrink_act.weight", error))
+  int d = model->values[v].channels;
+  if ((v = conv_prelu (model, v, "shrink", NULL, -1, error)) < 0)
     return FALSE;
-  int s = c->cout;
+  int s = model->values[v].channels;
   for (int i = 0;; i++) {
     char conv[32], act[32];
     g_snprintf (conv, sizeof conv, "map.%d.weight", i);
@@ -29,12 +41,10 @@ sr_fsrcnn_build (SrModel *model, GError **error)
       break;
     g_snprintf (conv, sizeof conv, "map.%d", i);
     g_snprintf (act, sizeof act, "map_act.%d.weight", i);
-    if (!sr_model_add_conv (model, conv, s, s, SR_ACT_NONE, error)
-        || !sr_model_add_prelu (model, act, error))
+    if ((v = conv_prelu (model, v, conv, act, s, error)) < 0)
       return FALSE;
   }
-  if (!sr_model_add_conv (model, "expand", d, s, SR_ACT_NONE, error)
-      || !sr_model_add_prelu (model, "expand_act.weight", error))
+  if ((v = conv_prelu (model, v, "expand", NULL, d, error)) < 0)
     return FALSE;
 
   gint64 wshape[4] = { d, 1, -1, -1 }, bshape[1] = { 1 };
@@ -49,22 +59,14 @@ sr_fsrcnn_build (SrModel *model, GError **error)
         model->what);
     return FALSE;
   }
-  if (model->n_convs == SR_MAX_CONVS) {
-    g_set_error (error, SR_ERROR, SR_ERROR_BAD_FAMILY, "%s: too many layers", model->what);
-    return FALSE;
-  }
   int r = model->scale, ks = sr_subpixel_kernel_size (k, r);
-  c = &model->convs[model->n_convs++];
-  c->cin = d;
-  c->cout = r * r;
-  c->k = ks;
   float *cw = sr_model_alloc_weights (model, (gsize) r * r * d * ks * ks);
   float *cb = sr_model_alloc_weights (model, (gsize) r * r);
   sr_subpixel_from_transposed (w, b[0], d, k, r, cw, cb);
-  c->weight = cw;
-  c->bias = cb;
-  c->act = SR_ACT_NONE;
-  c->kernel = sr_conv_gemm;
-  model->macs_per_pixel += (double) d * k * k;   /* the transposed convolution's own cost */
+  double before = model->macs_per_pixel;
+  if (sr_model_conv_derived (model, v, r * r, ks, cw, cb, SR_ACT_NONE, error) < 0)
+    return FALSE;
+  /* the cost is the transposed convolution's own, not the zero-padded rewrite's */
+  model->macs_per_pixel = before + (double) d * k * k;
   return TRUE;
 }

@@ -1,22 +1,52 @@
-/* What the engine knows of a model: its layers, for the network families and the
- * runner. Not for users of the engine. */
+/* What the engine knows of a model, for the network families and the runner; not
+ * for users of the engine.
+ *
+ * A model is a small program: values are feature maps (value 0 is the input luma),
+ * and each step computes one new value from earlier ones. Each value lives on a
+ * grid `level` times the input's size, so a network can work at low resolution,
+ * shuffle up, and go on at high resolution. The runner reads the program to size
+ * its buffers, to know how much context (halo) a tile needs, and to run it. */
 #pragma once
 
 #include "sr-conv.h"
 #include "sr-model.h"
 #include "sr-safetensors.h"
 
-#define SR_MAX_CONVS 32
+#define SR_MAX_CONVS 48
+#define SR_MAX_STEPS 96
+
+typedef enum {
+  SR_STEP_CONV,      /* convs[conv] on value a */
+  SR_STEP_ADD,       /* act (a + b), both on the same grid */
+  SR_STEP_SHUFFLE,   /* pixel shuffle of value a by factor r: c*r*r channels -> c */
+} SrStepKind;
+
+typedef struct {
+  SrStepKind kind;
+  int a, b;          /* input values */
+  int conv;          /* SR_STEP_CONV */
+  SrActivation act;  /* SR_STEP_ADD */
+  int r;             /* SR_STEP_SHUFFLE */
+} SrStep;
+
+typedef struct {
+  int channels;
+  int level;         /* grid = level x the input's size */
+} SrValue;
 
 struct _SrModel {
   SrTensorFile *file;   /* owns the weights the layers point into */
   char *what;           /* where it came from, for messages */
   char *family;
   int scale;
-  /* A chain of convolutions at low resolution; the last one has scale^2 channels
-   * that a pixel shuffle turns into the high-resolution image. */
   int n_convs;
   SrConv convs[SR_MAX_CONVS];
+  /* Step i computes value i + 1. The last value is the output: one channel at
+   * level scale, or q*q channels at level scale/q that the runner's store
+   * shuffles by q (ESPCN and FSRCNN end that way at level 1). */
+  int n_steps;
+  SrStep steps[SR_MAX_STEPS];
+  SrValue values[SR_MAX_STEPS + 1];
   double macs_per_pixel;  /* the network's own cost, per input pixel */
   GPtrArray *owned;       /* weights a family derived at load time */
 };
@@ -26,17 +56,31 @@ struct _SrModel {
 const float *sr_model_tensor (SrModel *model, const char *name, int n_dims,
     gint64 *shape, GError **error);
 
-/* Context pixels a low-resolution output pixel needs on each side. */
-int sr_model_halo (const SrModel *model);
+/* Building steps; each returns the new value, or -1 with @error set. */
 
-/* Appends the convolution "<prefix>.weight" / "<prefix>.bias" ([cout, cin, k, k],
- * odd k; a -1 accepts any size) with activation @act; NULL on a bad file. */
-SrConv *sr_model_add_conv (SrModel *model, const char *prefix, gint64 cout, gint64 cin,
+/* The convolution "<prefix>.weight" / "<prefix>.bias" ([cout, in's channels, k, k],
+ * odd k; @cout -1 accepts any) on value @in, with activation @act. */
+int sr_model_conv (SrModel *model, int in, const char *prefix, gint64 cout,
     SrActivation act, GError **error);
-/* Gives the last convolution a PReLU whose slopes are @name ([cout]). */
-gboolean sr_model_add_prelu (SrModel *model, const char *name, GError **error);
+/* A convolution with weights the family derived itself ([cout][cin][k][k], memory
+ * from sr_model_alloc_weights()). */
+int sr_model_conv_derived (SrModel *model, int in, int cout, int k, const float *weight,
+    const float *bias, SrActivation act, GError **error);
+/* Gives the convolution that made value @v a PReLU whose slopes are @name. */
+gboolean sr_model_set_prelu (SrModel *model, int v, const char *name, GError **error);
+int sr_model_add (SrModel *model, int a, int b, SrActivation act, GError **error);
+int sr_model_shuffle (SrModel *model, int in, int r, GError **error);
+
+/* The convolution that computes value @v (a SR_STEP_CONV output). */
+static inline SrConv *
+sr_model_conv_of (SrModel *model, int v)
+{
+  return &model->convs[model->steps[v - 1].conv];
+}
+
 /* Memory the model frees with itself. */
 float *sr_model_alloc_weights (SrModel *model, gsize n_floats);
 
 gboolean sr_espcn_build (SrModel *model, GError **error);
 gboolean sr_fsrcnn_build (SrModel *model, GError **error);
+gboolean sr_lesrcnn_build (SrModel *model, GError **error);

@@ -13,6 +13,7 @@ static const struct {
 } families[] = {
   { "espcn", sr_espcn_build },
   { "fsrcnn", sr_fsrcnn_build },
+  { "lesrcnn", sr_lesrcnn_build },
 };
 
 const float *
@@ -51,52 +52,122 @@ sr_model_tensor (SrModel *model, const char *name, int n_dims, gint64 *shape,
   return t->data;
 }
 
-SrConv *
-sr_model_add_conv (SrModel *model, const char *prefix, gint64 cout, gint64 cin,
+/* Room for one more step (and a convolution, if @conv). */
+static gboolean
+check_room (SrModel *model, gboolean conv, GError **error)
+{
+  if (model->n_steps == SR_MAX_STEPS || (conv && model->n_convs == SR_MAX_CONVS)) {
+    g_set_error (error, SR_ERROR, SR_ERROR_BAD_FAMILY,
+        "%s: more layers than this engine runs (%d convolutions, %d steps)",
+        model->what, SR_MAX_CONVS, SR_MAX_STEPS);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static int
+push_step (SrModel *model, SrStep step, int channels, int level)
+{
+  model->steps[model->n_steps++] = step;
+  model->values[model->n_steps] = (SrValue) { channels, level };
+  return model->n_steps;
+}
+
+int
+sr_model_conv_derived (SrModel *model, int in, int cout, int k, const float *weight,
+    const float *bias, SrActivation act, GError **error)
+{
+  if (!check_room (model, TRUE, error))
+    return -1;
+  SrConv *c = &model->convs[model->n_convs];
+  *c = (SrConv) { .cin = model->values[in].channels, .cout = cout, .k = k,
+    .weight = weight, .bias = bias, .act = act, .kernel = sr_conv_gemm };
+  int level = model->values[in].level;
+  model->macs_per_pixel += (double) c->cout * c->cin * k * k * level * level;
+  SrStep step = { .kind = SR_STEP_CONV, .a = in, .conv = model->n_convs++ };
+  return push_step (model, step, cout, level);
+}
+
+int
+sr_model_conv (SrModel *model, int in, const char *prefix, gint64 cout,
     SrActivation act, GError **error)
 {
   char name[64];
-  gint64 wshape[4] = { cout, cin, -1, -1 };
+  gint64 wshape[4] = { cout, model->values[in].channels, -1, -1 };
   g_snprintf (name, sizeof name, "%s.weight", prefix);
   const float *w = sr_model_tensor (model, name, 4, wshape, error);
   if (w == NULL)
-    return NULL;
+    return -1;
   if (wshape[2] != wshape[3] || wshape[2] % 2 == 0 || wshape[2] > 15) {
     g_set_error (error, SR_ERROR, SR_ERROR_BAD_SHAPE,
         "%s: tensor \"%s\" must be a square odd kernel of at most 15x15", model->what,
         name);
-    return NULL;
+    return -1;
   }
   gint64 bshape[1] = { wshape[0] };
   g_snprintf (name, sizeof name, "%s.bias", prefix);
   const float *b = sr_model_tensor (model, name, 1, bshape, error);
   if (b == NULL)
-    return NULL;
-  if (model->n_convs == SR_MAX_CONVS) {
-    g_set_error (error, SR_ERROR, SR_ERROR_BAD_FAMILY,
-        "%s: more than %d convolutions", model->what, SR_MAX_CONVS);
-    return NULL;
-  }
-  SrConv *c = &model->convs[model->n_convs++];
-  c->cout = (int) wshape[0];
-  c->cin = (int) wshape[1];
-  c->k = (int) wshape[2];
-  c->weight = w;
-  c->bias = b;
-  c->act = act;
-  c->kernel = sr_conv_gemm;
-  model->macs_per_pixel += (double) c->cout * c->cin * c->k * c->k;
-  return c;
+    return -1;
+  return sr_model_conv_derived (model, in, (int) wshape[0], (int) wshape[2], w, b, act,
+      error);
 }
 
 gboolean
-sr_model_add_prelu (SrModel *model, const char *name, GError **error)
+sr_model_set_prelu (SrModel *model, int v, const char *name, GError **error)
 {
-  SrConv *c = &model->convs[model->n_convs - 1];
+  SrConv *c = sr_model_conv_of (model, v);
   gint64 shape[1] = { c->cout };
   c->slopes = sr_model_tensor (model, name, 1, shape, error);
   c->act = SR_ACT_PRELU;
   return c->slopes != NULL;
+}
+
+int
+sr_model_add (SrModel *model, int a, int b, SrActivation act, GError **error)
+{
+  if (!check_room (model, FALSE, error))
+    return -1;
+  const SrValue *va = &model->values[a], *vb = &model->values[b];
+  if (va->channels != vb->channels || va->level != vb->level) {
+    g_set_error (error, SR_ERROR, SR_ERROR_BAD_SHAPE,
+        "%s: cannot add %d channels at x%d to %d channels at x%d", model->what,
+        va->channels, va->level, vb->channels, vb->level);
+    return -1;
+  }
+  SrStep step = { .kind = SR_STEP_ADD, .a = a, .b = b, .act = act };
+  return push_step (model, step, va->channels, va->level);
+}
+
+int
+sr_model_shuffle (SrModel *model, int in, int r, GError **error)
+{
+  if (!check_room (model, FALSE, error))
+    return -1;
+  const SrValue *v = &model->values[in];
+  if (r < 1 || v->channels % (r * r) != 0) {
+    g_set_error (error, SR_ERROR, SR_ERROR_BAD_SHAPE,
+        "%s: cannot pixel-shuffle %d channels by %d", model->what, v->channels, r);
+    return -1;
+  }
+  SrStep step = { .kind = SR_STEP_SHUFFLE, .a = in, .r = r };
+  return push_step (model, step, v->channels / (r * r), v->level * r);
+}
+
+/* The last value must be the picture at the model's scale: one channel at level
+ * scale, or q*q channels at level scale/q for the output store to shuffle. */
+static gboolean
+check_output (SrModel *model, GError **error)
+{
+  const SrValue *out = &model->values[model->n_steps];
+  int q = out->level > 0 && model->scale % out->level == 0 ? model->scale / out->level : 0;
+  if (model->n_steps == 0 || q == 0 || out->channels != q * q) {
+    g_set_error (error, SR_ERROR, SR_ERROR_BAD_SHAPE,
+        "%s: the network ends in %d channels at x%d, not a x%d picture", model->what,
+        out->channels, out->level, model->scale);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 float *
@@ -125,15 +196,6 @@ sr_model_set_bf16 (SrModel *model, gboolean bf16)
     sr_conv_choose_kernel (conv, bf16, alloc_for_kernel, model);
   }
   return !bf16 || __builtin_cpu_supports ("avx512bf16");
-}
-
-int
-sr_model_halo (const SrModel *model)
-{
-  int halo = 0;
-  for (int i = 0; i < model->n_convs; i++)
-    halo += sr_conv_radius (&model->convs[i]);
-  return halo;
 }
 
 static gboolean
@@ -169,7 +231,8 @@ sr_model_new_from_bytes (GBytes *bytes, const char *what, GError **error)
     goto fail;
   for (gsize i = 0; i < G_N_ELEMENTS (families); i++) {
     if (strcmp (families[i].name, model->family) == 0) {
-      if (!families[i].build (model, error))
+      model->values[0] = (SrValue) { 1, 1 };
+      if (!families[i].build (model, error) || !check_output (model, error))
         goto fail;
       sr_model_set_bf16 (model, FALSE);
       return model;

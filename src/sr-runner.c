@@ -4,7 +4,9 @@
 #include <omp.h>
 
 #include "sr-error.h"
+#include "sr-map-ops.h"
 #include "sr-model-private.h"
+#include "sr-plan.h"
 
 #define MAX_SIDE 16384
 /* Tiles of about 140 x 40 (low resolution): wide rows keep the direct kernel's
@@ -16,15 +18,15 @@
 #define ROW_BLOCKS_PER_TILE 3
 
 typedef struct {
-  float *input;      /* one channel over the tile and its whole halo */
-  float *maps[2];    /* ping-pong feature maps */
+  float **buffers;   /* plan.n_buffers feature-map buffers */
   float *scratch;    /* the convolution kernels' own room */
 } Workspace;
 
 struct _SrRunner {
   const SrModel *model;
+  SrPlan plan;
   int width, height, n_threads;
-  int tile_w, tile_h, halo;
+  int tile_w, tile_h;
   Workspace *ws;     /* one per thread */
   int n_tiles_x, n_tiles_y;
 };
@@ -35,9 +37,9 @@ free_workspaces (SrRunner *r)
   if (r->ws == NULL)
     return;
   for (int i = 0; i < r->n_threads; i++) {
-    g_aligned_free (r->ws[i].input);
-    g_aligned_free (r->ws[i].maps[0]);
-    g_aligned_free (r->ws[i].maps[1]);
+    for (int b = 0; b < r->plan.n_buffers; b++)
+      g_aligned_free (r->ws[i].buffers[b]);
+    g_free (r->ws[i].buffers);
     g_aligned_free (r->ws[i].scratch);
   }
   g_free (r->ws);
@@ -47,10 +49,20 @@ free_workspaces (SrRunner *r)
 static float *
 alloc_floats (gsize n)
 {
-  /* Touch every page now: a first write to a fresh page is slow on these machines
-   * and must not land on the first frames. */
-  float *p = g_aligned_alloc0 (MAX (n, 1), sizeof (float), 64);
-  return p;
+  /* Zeroed, so every page is touched now: a first write to a fresh page is slow on
+   * these machines and must not land on the first frames. */
+  return g_aligned_alloc0 (MAX (n, 1), sizeof (float), 64);
+}
+
+/* Floats value @v needs over a tile of @th x @tw (before clipping to the image). */
+static gsize
+value_floats (const SrRunner *r, int v, int th, int tw, int *oh, int *ow)
+{
+  const SrValue *val = &r->model->values[v];
+  int m = r->plan.margin[v];
+  *oh = th * val->level + 2 * m;
+  *ow = tw * val->level + 2 * m;
+  return (gsize) val->channels * *oh * *ow;
 }
 
 static void
@@ -58,45 +70,47 @@ alloc_workspaces (SrRunner *r)
 {
   const SrModel *m = r->model;
   int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
-  gsize in_plane = (gsize) (th + 2 * r->halo) * (tw + 2 * r->halo);
-  gsize map_floats = 0, scratch_floats = 0;
-  int remaining = r->halo;
-  for (int i = 0; i < m->n_convs; i++) {
-    const SrConv *c = &m->convs[i];
-    remaining -= sr_conv_radius (c);
-    int oh = th + 2 * remaining, ow = tw + 2 * remaining;
-    map_floats = MAX (map_floats, (gsize) c->cout * oh * ow);
-    scratch_floats = MAX (scratch_floats, sr_conv_scratch_floats (c, oh, ow));
+  gsize buffer_floats[SR_MAX_STEPS + 1] = { 0 }, scratch_floats = 0;
+  for (int v = 0; v <= m->n_steps; v++) {
+    int oh, ow, b = r->plan.buffer[v];
+    buffer_floats[b] = MAX (buffer_floats[b], value_floats (r, v, th, tw, &oh, &ow));
+    if (v > 0 && m->steps[v - 1].kind == SR_STEP_CONV)
+      scratch_floats = MAX (scratch_floats,
+          sr_conv_scratch_floats (&m->convs[m->steps[v - 1].conv], oh, ow));
   }
   r->ws = g_new0 (Workspace, r->n_threads);
   for (int i = 0; i < r->n_threads; i++) {
-    r->ws[i].input = alloc_floats (in_plane);
-    r->ws[i].maps[0] = alloc_floats (map_floats);
-    r->ws[i].maps[1] = alloc_floats (map_floats);
+    r->ws[i].buffers = g_new0 (float *, r->plan.n_buffers);
+    for (int b = 0; b < r->plan.n_buffers; b++)
+      r->ws[i].buffers[b] = alloc_floats (buffer_floats[b]);
     r->ws[i].scratch = alloc_floats (scratch_floats);
   }
   r->n_tiles_x = (r->width + tw - 1) / tw;
   r->n_tiles_y = (r->height + th - 1) / th;
 }
 
-/* A tile width that makes the rows of the costliest layer (wider than the tile by its
- * remaining halo on each side) whole blocks of the direct kernel: for ESPCN, conv2's
- * rows are 144 = 3 x 48 pixels, 6% faster than 130 with 128-pixel tiles. */
+/* A tile width that makes the rows of the costliest layer (wider than the tile by
+ * its margin on each side, on its own grid) whole blocks of the direct kernel: for
+ * ESPCN, conv2's rows are 144 = 3 x 48 pixels, 6% faster than 130 with 128-pixel
+ * tiles. */
 static int
-tile_width (const SrModel *m)
+tile_width (const SrModel *m, const SrPlan *plan)
 {
   double most = -1;
-  int margin = 0, after = sr_model_halo (m);
-  for (int i = 0; i < m->n_convs; i++) {
-    const SrConv *c = &m->convs[i];
-    after -= sr_conv_radius (c);
-    double cost = (double) c->cin * c->cout * c->k * c->k;
+  int margin = 0, level = 1;
+  for (int i = 0; i < m->n_steps; i++) {
+    if (m->steps[i].kind != SR_STEP_CONV)
+      continue;
+    const SrConv *c = &m->convs[m->steps[i].conv];
+    int l = m->values[i + 1].level;
+    double cost = (double) c->cin * c->cout * c->k * c->k * l * l;
     if (cost > most) {
       most = cost;
-      margin = after;
+      margin = plan->margin[i + 1];
+      level = l;
     }
   }
-  return MAX (KERNEL_ROW_BLOCK * ROW_BLOCKS_PER_TILE - 2 * margin, 16);
+  return MAX ((KERNEL_ROW_BLOCK * ROW_BLOCKS_PER_TILE - 2 * margin) / level, 16);
 }
 
 /* The tile side near @target that cuts @side into equal parts (no thin last tile). */
@@ -121,9 +135,10 @@ sr_runner_new (const SrModel *model, int width, int height, int n_threads, GErro
   r->width = width;
   r->height = height;
   r->n_threads = n_threads > 0 ? n_threads : omp_get_num_procs ();
-  r->tile_w = MIN (width, tile_width (model));
-  r->tile_h = balanced_tile (height, TARGET_TILE_H);
-  r->halo = sr_model_halo (model);
+  sr_plan_make (model, &r->plan);
+  r->tile_w = MIN (width, tile_width (model, &r->plan));
+  /* deep networks need a wide halo: taller tiles keep its recomputation in check */
+  r->tile_h = balanced_tile (height, MAX (TARGET_TILE_H, 4 * r->plan.margin[0]));
   /* Parallelism is ours, over tiles: OpenBLAS must not start threads of its own
    * inside them. */
   openblas_set_num_threads (1);
@@ -189,26 +204,26 @@ to_u8 (float v)
   return v <= 0.f ? 0 : v >= 255.f ? 255 : (guint8) v;
 }
 
-/* The pixel shuffle, fused into the output store: channel i * r + j of the last
- * map is the sub-pixel (i, j) of each high-resolution r x r block. */
+/* The output store; when the last map has q*q channels, the pixel shuffle is fused
+ * into it: channel i * q + j is the sub-pixel (i, j) of each q x q block. */
 static void
-write_output (const FrameIo *io, const SrMap *out, int r)
+write_output (const FrameIo *io, const SrMap *out, int q)
 {
   gsize plane = sr_map_plane (out);
   for (int y = 0; y < out->h; y++) {
-    for (int i = 0; i < r; i++) {
-      gsize row = (gsize) ((out->y0 + y) * r + i);
-      for (int j = 0; j < r; j++) {
-        const float *src = out->data + (gsize) (i * r + j) * plane + (gsize) y * out->w;
+    for (int i = 0; i < q; i++) {
+      gsize row = (gsize) ((out->y0 + y) * q + i);
+      for (int j = 0; j < q; j++) {
+        const float *src = out->data + (gsize) (i * q + j) * plane + (gsize) y * out->w;
         if (io->dst_u8) {
           gsize ps = io->dst_pstride;
-          guint8 *dst = io->dst_u8 + row * io->dst_stride + ((gsize) out->x0 * r + j) * ps;
+          guint8 *dst = io->dst_u8 + row * io->dst_stride + ((gsize) out->x0 * q + j) * ps;
           for (int x = 0; x < out->w; x++)
-            dst[x * r * ps] = to_u8 (src[x]);
+            dst[x * q * ps] = to_u8 (src[x]);
         } else {
-          float *dst = io->dst_f32 + row * io->dst_stride + (gsize) out->x0 * r + j;
+          float *dst = io->dst_f32 + row * io->dst_stride + (gsize) out->x0 * q + j;
           for (int x = 0; x < out->w; x++)
-            dst[x * r] = src[x];
+            dst[x * q] = src[x];
         }
       }
     }
@@ -219,19 +234,29 @@ static void
 process_tile (SrRunner *r, Workspace *ws, const FrameIo *io, SrRect tile)
 {
   const SrModel *m = r->model;
-  SrRect rect = sr_rect_grow_clip (tile, r->halo, r->height, r->width);
-  SrMap cur = { ws->input, 1, rect.y0, rect.x0, rect.h, rect.w };
-  read_input (io, &cur);
-  int remaining = r->halo;
-  for (int i = 0; i < m->n_convs; i++) {
-    const SrConv *c = &m->convs[i];
-    remaining -= sr_conv_radius (c);
-    rect = sr_rect_grow_clip (tile, remaining, r->height, r->width);
-    SrMap out = { ws->maps[i & 1], c->cout, rect.y0, rect.x0, rect.h, rect.w };
-    c->kernel (c, &cur, &out, ws->scratch);
-    cur = out;
+  SrMap maps[SR_MAX_STEPS + 1] = { 0 };
+  for (int v = 0; v <= m->n_steps; v++) {
+    SrRect rect = sr_plan_rect (m, &r->plan, v, tile, r->height, r->width);
+    maps[v] = (SrMap) { ws->buffers[r->plan.buffer[v]], m->values[v].channels,
+      rect.y0, rect.x0, rect.h, rect.w };
   }
-  write_output (io, &cur, m->scale);
+  read_input (io, &maps[0]);
+  for (int i = 0; i < m->n_steps; i++) {
+    const SrStep *s = &m->steps[i];
+    SrMap *out = &maps[i + 1];
+    switch (s->kind) {
+      case SR_STEP_CONV:
+        m->convs[s->conv].kernel (&m->convs[s->conv], &maps[s->a], out, ws->scratch);
+        break;
+      case SR_STEP_ADD:
+        sr_map_add (&maps[s->a], &maps[s->b], out, s->act);
+        break;
+      case SR_STEP_SHUFFLE:
+        sr_map_shuffle (&maps[s->a], out, s->r);
+        break;
+    }
+  }
+  write_output (io, &maps[m->n_steps], m->scale / m->values[m->n_steps].level);
 }
 
 static void

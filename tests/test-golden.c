@@ -1,6 +1,8 @@
 /* The C engine against PyTorch: each shipped model on the golden vectors its
  * training run wrote (tests/golden/<model>.safetensors: an input crop of a real
- * image and PyTorch's output on it). */
+ * image and PyTorch's output on it), and small random-weight networks of every
+ * family and scale (tests/golden/random/, from models/training/make_test_vectors.py)
+ * so each graph is checked whether or not its family has shipped. */
 #include <math.h>
 
 #include "sr-safetensors.h"
@@ -13,8 +15,13 @@ check_golden (gconstpointer data)
   const char *models = g_getenv ("SR_MODELS_DIR"), *golden = g_getenv ("SR_GOLDEN_DIR");
   g_assert_nonnull (models);
   g_assert_nonnull (golden);
-  g_autofree char *model_path = g_strdup_printf ("%s/%s.safetensors", models, name);
-  g_autofree char *golden_path = g_strdup_printf ("%s/%s.safetensors", golden, name);
+  gboolean random = g_str_has_prefix (name, "random/");
+  g_autofree char *model_path = random
+      ? g_strdup_printf ("%s/%s.safetensors", golden, name)
+      : g_strdup_printf ("%s/%s.safetensors", models, name);
+  g_autofree char *golden_path = random
+      ? g_strdup_printf ("%s/%s.golden.safetensors", golden, name)
+      : g_strdup_printf ("%s/%s.safetensors", golden, name);
   g_autoptr (GError) error = NULL;
   g_autoptr (SrModel) model = sr_model_new_from_file (model_path, &error);
   g_assert_no_error (error);
@@ -43,7 +50,10 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  static const char *names[] = { "espcn_x2", "espcn_x3", "espcn_x4" };
+  static const char *names[] = { "espcn_x2", "espcn_x3", "espcn_x4",
+    "random/espcn_x2", "random/espcn_x3", "random/espcn_x4",
+    "random/fsrcnn_x2", "random/fsrcnn_x3", "random/fsrcnn_x4",
+    "random/lesrcnn_x2", "random/lesrcnn_x3", "random/lesrcnn_x4" };
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
     g_autofree char *path = g_strdup_printf ("/golden/%s", names[i]);
     g_test_add_data_func (path, names[i], check_golden);

@@ -74,50 +74,62 @@ class FSRCNN(nn.Module):
 
 
 class LESRCNN(nn.Module):
-    """LESRCNN-style (Tian et al., 2020, as its authors' code builds it), on luma:
-    head 3x3 1->c (x1); 8 units of 3x3 c->c + ReLU then 1x1 c->c, each added to a
-    running sum that starts from x1, then ReLU; one sub-pixel upsampler (3x3 c->c*r^2
-    + shuffle, x4 as two x2 rounds) shared by the last unit's output and ReLU(x1),
-    summed, ReLU; then at high resolution `refine` 3x3 convs of width `hr` + ReLU
-    and a 3x3 conv to 1. `c` = 64, `hr` = 64 is the paper; narrower `hr` trains and
-    runs faster. Not yet trained nor loadable by the C engine (issue 3)."""
+    """LESRCNN-style (Tian et al., 2020, as its authors' code builds it), on luma.
+
+    Information extraction and enhancement: a head 3x3 1->c (x1), then `units` units,
+    each a 1x1 c->c + ReLU followed by a 3x3 c->c whose output joins a running sum
+    that starts from x1; the unit's output is ReLU of that sum (the paper's odd
+    layers are 3x3 with the sum, even layers 1x1 + ReLU; 17 convolutions with
+    units=8). Reconstruction: one sub-pixel upsampler (3x3 c->c*r^2 + shuffle, x4
+    as two x2 rounds, no activation inside) with shared weights applied to the last
+    unit's output and to ReLU(x1), summed, ReLU. Refinement at high resolution:
+    `refine` 3x3 convs of width `hr` + ReLU, then a 3x3 conv to one channel.
+
+    The upsampler is affine, so U(a) + U(b) = U'(a + b) where U' doubles every bias
+    of U: forward() runs it once on the sum, which is the same function at half
+    the cost (the C engine does the same).
+
+    Differences from the paper (widths and mean shift) are set by the defaults
+    below and documented in models/README.md."""
 
     family = "lesrcnn"
 
-    def __init__(self, scale, c=64, hr=64, units=8, refine=4):
+    def __init__(self, scale, c=48, hr=16, units=8, refine=4):
         super().__init__()
         self.scale = scale
         self.head = nn.Conv2d(1, c, 3, padding=1)
-        self.unit3 = nn.ModuleList([nn.Conv2d(c, c, 3, padding=1) for _ in range(units)])
-        self.unit1 = nn.ModuleList([nn.Conv2d(c, c, 1) for _ in range(units)])
+        self.pointwise = nn.ModuleList([nn.Conv2d(c, c, 1) for _ in range(units)])
+        self.spatial = nn.ModuleList([nn.Conv2d(c, c, 3, padding=1) for _ in range(units)])
         rounds = [2, 2] if scale == 4 else [scale]
         self.up = nn.ModuleList([nn.Conv2d(c, c * r * r, 3, padding=1) for r in rounds])
         self.rounds = rounds
-        self.to_hr = nn.Conv2d(c, hr, 3, padding=1)
-        self.refine = nn.ModuleList([nn.Conv2d(hr, hr, 3, padding=1) for _ in range(refine - 1)])
+        self.refine = nn.ModuleList([nn.Conv2d(c if i == 0 else hr, hr, 3, padding=1)
+                                     for i in range(refine)])
         self.tail = nn.Conv2d(hr, 1, 3, padding=1)
 
-    def upsample(self, x):
+    def upsample_sum(self, a, b):
+        """upsample(a) + upsample(b) with the shared upsampler, in one pass."""
+        x = a + b
         for conv, r in zip(self.up, self.rounds):
-            x = F.pixel_shuffle(conv(x), r)
+            x = F.pixel_shuffle(F.conv2d(x, conv.weight, 2 * conv.bias, padding=1), r)
         return x
 
     def forward(self, x):
         x1 = self.head(x)
         x1_1 = F.relu(x1)
         total, u = x1, x1_1
-        for c3, c1 in zip(self.unit3, self.unit1):
-            total = total + c1(F.relu(c3(u)))
+        for pw, sp in zip(self.pointwise, self.spatial):
+            total = total + sp(F.relu(pw(u)))
             u = F.relu(total)
-        y = F.relu(self.upsample(u) + self.upsample(x1_1))
-        y = F.relu(self.to_hr(y))
+        y = F.relu(self.upsample_sum(u, x1_1))
         for conv in self.refine:
             y = F.relu(conv(y))
         return self.tail(y)
 
     def metadata(self):
         return {"family": self.family, "scale": str(self.scale),
-                "channels": "%d,%d" % (self.head.out_channels, self.to_hr.out_channels),
+                "channels": "%d,%d,%d,%d" % (self.head.out_channels, len(self.spatial),
+                                             self.tail.in_channels, len(self.refine)),
                 "activation": "relu"}
 
 

@@ -136,6 +136,10 @@ def main():
                     "a smaller --lr and this set to the step it ended at; the cosine "
                     "decay restarts there and the loss is MSE throughout")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--bf16", action="store_true",
+                    help="forward pass under bfloat16 autocast (weights, Adam and the "
+                    "loss stay float32; 1.9x faster steps for LESRCNN here); evaluation "
+                    "and export are float32")
     ap.add_argument("--checkpoint-every", type=int, default=1000)
     ap.add_argument("--eval-every", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
@@ -183,7 +187,9 @@ def main():
         for g in opt.param_groups:
             g["lr"] = learning_rate(step, args.schedule_start, args.steps, args.lr)
         lr_img, hr_img = sampler.batch(args.batch)
-        out = net(lr_img)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            out = net(lr_img)
+        out = out.float()
         # L1 converges faster early; the last quarter minimises MSE, which is what PSNR
         # scores; so does a second cycle.
         if args.schedule_start == 0 and step < 0.75 * args.steps:

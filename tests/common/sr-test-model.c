@@ -149,3 +149,31 @@ sr_test_fsrcnn (int scale, int d, int s, int m, int k, GRand *rand)
   sr_test_model_add (t, "deconv.bias", 1, b, NULL, rand);
   return sr_test_model_serialize (t);
 }
+
+GBytes *
+sr_test_lesrcnn (int scale, int c, int hr, int units, int refine, GRand *rand)
+{
+  g_autoptr (SrTestModel) t = sr_test_model_new ();
+  char buf[32];
+  g_snprintf (buf, sizeof buf, "%d", scale);
+  sr_test_model_set_metadata (t, "family", "lesrcnn");
+  sr_test_model_set_metadata (t, "scale", buf);
+  add_conv (t, "head", c, 1, 3, rand);
+  for (int i = 0; i < units; i++) {
+    g_snprintf (buf, sizeof buf, "pointwise.%d", i);
+    add_conv (t, buf, c, c, 1, rand);
+    g_snprintf (buf, sizeof buf, "spatial.%d", i);
+    add_conv (t, buf, c, c, 3, rand);
+  }
+  if (scale == 4) {
+    add_conv (t, "up.0", 4 * c, c, 3, rand);
+    add_conv (t, "up.1", 4 * c, c, 3, rand);
+  } else
+    add_conv (t, "up.0", scale * scale * c, c, 3, rand);
+  for (int i = 0; i < refine; i++) {
+    g_snprintf (buf, sizeof buf, "refine.%d", i);
+    add_conv (t, buf, hr, i == 0 ? c : hr, 3, rand);
+  }
+  add_conv (t, "tail", 1, hr, 3, rand);
+  return sr_test_model_serialize (t);
+}
