@@ -311,3 +311,33 @@ sr_model_get_macs_per_pixel (const SrModel *model)
 {
   return model->macs_per_pixel;
 }
+
+int
+sr_model_get_n_steps (const SrModel *model)
+{
+  return model->n_steps;
+}
+
+char *
+sr_model_describe_step (const SrModel *model, int i, double *macs_per_pixel)
+{
+  static const char *act_names[] = { "", " tanh", " relu", " prelu" };
+  const SrStep *s = &model->steps[i];
+  const SrValue *out = &model->values[i + 1];
+  *macs_per_pixel = 0;
+  switch (s->kind) {
+    case SR_STEP_CONV:{
+      const SrConv *c = &model->convs[s->conv];
+      *macs_per_pixel = (double) c->cin * c->cout * c->k * c->k * out->level * out->level;
+      return g_strdup_printf ("conv %dx%d %d->%d%s, x%d", c->k, c->k, c->cin, c->cout,
+          act_names[c->act], out->level);
+    }
+    case SR_STEP_ADD:
+      return g_strdup_printf ("add %d%s, x%d", out->channels, act_names[s->act],
+          out->level);
+    case SR_STEP_SHUFFLE:
+      return g_strdup_printf ("shuffle %d->%d, x%d", model->values[s->a].channels,
+          out->channels, out->level);
+  }
+  return g_strdup ("?");
+}

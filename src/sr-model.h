@@ -27,6 +27,12 @@ gboolean sr_model_set_bf16 (SrModel *model, gboolean bf16);
 /* Multiply-adds per input (low-resolution) pixel. */
 double sr_model_get_macs_per_pixel (const SrModel *model);
 
+/* The steps the engine runs the network as, for profiles (sr_runner_set_profiling):
+ * a description of step @i ("conv 3x3 48->48 relu, x1"; free it) and the
+ * multiply-adds per input pixel it executes (0 for element-wise steps). */
+int sr_model_get_n_steps (const SrModel *model);
+char *sr_model_describe_step (const SrModel *model, int i, double *macs_per_pixel);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrModel, sr_model_free)
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 #include <omp.h>
+#include <string.h>
 
 #include "sr-error.h"
 #include "sr-map-ops.h"
@@ -20,6 +21,7 @@
 typedef struct {
   float **buffers;   /* plan.n_buffers feature-map buffers */
   float *scratch;    /* the convolution kernels' own room */
+  double *step_seconds;   /* while profiling */
 } Workspace;
 
 struct _SrRunner {
@@ -29,6 +31,7 @@ struct _SrRunner {
   int tile_w, tile_h;
   Workspace *ws;     /* one per thread */
   int n_tiles_x, n_tiles_y;
+  gboolean profiling;
 };
 
 static void
@@ -41,6 +44,7 @@ free_workspaces (SrRunner *r)
       g_aligned_free (r->ws[i].buffers[b]);
     g_free (r->ws[i].buffers);
     g_aligned_free (r->ws[i].scratch);
+    g_free (r->ws[i].step_seconds);
   }
   g_free (r->ws);
   r->ws = NULL;
@@ -84,6 +88,7 @@ alloc_workspaces (SrRunner *r)
     for (int b = 0; b < r->plan.n_buffers; b++)
       r->ws[i].buffers[b] = alloc_floats (buffer_floats[b]);
     r->ws[i].scratch = alloc_floats (scratch_floats);
+    r->ws[i].step_seconds = g_new0 (double, MAX (m->n_steps, 1));
   }
   r->n_tiles_x = (r->width + tw - 1) / tw;
   r->n_tiles_y = (r->height + th - 1) / th;
@@ -241,6 +246,7 @@ process_tile (SrRunner *r, Workspace *ws, const FrameIo *io, SrRect tile)
       rect.y0, rect.x0, rect.h, rect.w };
   }
   read_input (io, &maps[0]);
+  double t0 = r->profiling ? omp_get_wtime () : 0;
   for (int i = 0; i < m->n_steps; i++) {
     const SrStep *s = &m->steps[i];
     SrMap *out = &maps[i + 1];
@@ -254,6 +260,11 @@ process_tile (SrRunner *r, Workspace *ws, const FrameIo *io, SrRect tile)
       case SR_STEP_SHUFFLE:
         sr_map_shuffle (&maps[s->a], out, s->r);
         break;
+    }
+    if (r->profiling) {
+      double t1 = omp_get_wtime ();
+      ws->step_seconds[i] += t1 - t0;
+      t0 = t1;
     }
   }
   write_output (io, &maps[m->n_steps], m->scale / m->values[m->n_steps].level);
@@ -299,4 +310,22 @@ sr_runner_process_f32 (SrRunner *runner, const float *src, gsize src_stride, flo
   FrameIo io = { .src_f32 = src, .src_stride = src_stride, .dst_f32 = dst,
     .dst_stride = dst_stride };
   run (runner, &io);
+}
+
+void
+sr_runner_set_profiling (SrRunner *runner, gboolean on)
+{
+  runner->profiling = on;
+  for (int i = 0; i < runner->n_threads; i++)
+    memset (runner->ws[i].step_seconds, 0, sizeof (double) * runner->model->n_steps);
+}
+
+void
+sr_runner_get_profile (const SrRunner *runner, double *seconds)
+{
+  for (int s = 0; s < runner->model->n_steps; s++) {
+    seconds[s] = 0;
+    for (int i = 0; i < runner->n_threads; i++)
+      seconds[s] += runner->ws[i].step_seconds[s];
+  }
 }

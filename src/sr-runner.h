@@ -35,6 +35,12 @@ void sr_runner_process_u8_interleaved (SrRunner *runner, const guint8 *src,
 void sr_runner_process_f32 (SrRunner *runner, const float *src, gsize src_stride,
     float *dst, gsize dst_stride);
 
+/* Profiling, for benchmarks: while on, the time each step of the model takes
+ * (sr_model_describe_step) is summed over tiles and threads. @seconds gets
+ * sr_model_get_n_steps() values: thread-seconds since profiling was switched on. */
+void sr_runner_set_profiling (SrRunner *runner, gboolean on);
+void sr_runner_get_profile (const SrRunner *runner, double *seconds);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrRunner, sr_runner_free)
 
 G_END_DECLS

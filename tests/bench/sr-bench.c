@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #include "bench-element.h"
+#include "bench-layers.h"
 #include "bench-peak.h"
 #include "bench-pytorch.h"
 #include "bench.h"
@@ -415,6 +416,33 @@ measure_engine (Bench *b)
   printf ("\nGFLOP/s = 2 x the model's multiply-adds per input pixel x input pixels "
       "x fps: the useful work (halos recomputed around tiles are not counted). The "
       "bf16 rows (precision=bf16) are measured against the float32 peak too.\n");
+}
+
+/* Where the time goes, step by step: each model at the first input size. */
+static void
+measure_layers (Bench *b)
+{
+  printf ("\n## Per layer: each step of the network, %d threads\n", b->opt.n_threads);
+  print_table_header ((const char *[]) { "model", "input", "step", "what",
+      "MMAC/frame", "thread-ms/frame", "% of time", "GFLOP/s per thread",
+      "% of 1-thread peak", NULL });
+  double peak1 = b->peak_gflops / b->opt.n_threads;
+  for (guint i = 0; i < b->rows->len; i++) {
+    BenchRow *r = &g_array_index (b->rows, BenchRow, i);
+    if (i > 0 && g_array_index (b->rows, BenchRow, i - 1).model == r->model)
+      continue;
+    GError *error = NULL;
+    if (!bench_layers (r->model->model, r->model->name, r->width, r->height, &b->opt,
+            peak1, &error)) {
+      printf ("| %s | %s |\n", r->model->name, error->message);
+      g_clear_error (&error);
+    }
+    fflush (stdout);
+  }
+  printf ("\nMMAC/frame: the step's multiply-adds over the frame, without the halo "
+      "a tile recomputes (for FSRCNN's last step, the zero taps of its transposed "
+      "convolution rewritten as a sub-pixel one are in); element-wise steps have "
+      "none. thread-ms: summed over the threads, so %% of time adds up to 100.\n");
 }
 
 /* ---- 3. the element, and GStreamer's bicubic ---- */
@@ -877,6 +905,7 @@ main (int argc, char **argv)
     load_plugin (&b);
   measure_peak (&b);
   measure_engine (&b);
+  measure_layers (&b);
   if (b.have_element)
     measure_element (&b);
   if (!b.opt.no_pytorch)
