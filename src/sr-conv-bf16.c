@@ -94,7 +94,7 @@ sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out, float *scr
         __mmask16 mask[NV];
         const int full = sr_block_masks (out->w - x, mask);
         SrBlock acc;
-        sr_block_init (acc, conv, b, nco);
+        sr_block_init (acc, conv, b * CB, nco, CB);
         for (int p = 0; p < np; p++) {
           for (int ky = 0; ky < k; ky++) {
             const guint32 *row = pad + ((size_t) p * ph + y + ky) * stride + x;
@@ -115,7 +115,7 @@ sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out, float *scr
             }
           }
         }
-        sr_block_store (acc, conv, b, nco, mask, out, y, x);
+        sr_block_store (acc, conv, b * CB, nco, CB, mask, out, y, x);
       }
     }
   }

@@ -28,14 +28,15 @@ sr_block_masks (int left, __mmask16 *mask)
   return left >= 16 * SR_BLOCK_NV;
 }
 
-/* Every accumulator of output channel c (of block @b) starts at its bias; channels
- * past the layer's (@nco of this block) at zero. */
+/* Every accumulator of output channel c (the block's first is @co0) starts at its
+ * bias; channels past the layer's (@nco of this block) at zero. A block may use
+ * only its first @cb channels (a compile-time constant in every caller). */
 static inline __attribute__ ((always_inline)) void
-sr_block_init (SrBlock acc, const SrConv *conv, int b, int nco)
+sr_block_init (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb)
 {
 #pragma GCC unroll 8
-  for (int c = 0; c < SR_BLOCK_CO; c++) {
-    __m512 bias = _mm512_set1_ps (c < nco ? conv->bias[b * SR_BLOCK_CO + c] : 0.f);
+  for (int c = 0; c < cb; c++) {
+    __m512 bias = _mm512_set1_ps (c < nco ? conv->bias[co0 + c] : 0.f);
 #pragma GCC unroll 3
     for (int j = 0; j < SR_BLOCK_NV; j++)
       acc[j][c] = bias;
@@ -82,16 +83,16 @@ sr_activate16 (__m512 v, SrActivation act, float slope)
 /* Activation in registers, then the one masked store of the block's @nco channels
  * at row @y, column @x of @out. */
 static inline __attribute__ ((always_inline)) void
-sr_block_store (SrBlock acc, const SrConv *conv, int b, int nco, const __mmask16 *mask,
-    SrMap *out, int y, int x)
+sr_block_store (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb,
+    const __mmask16 *mask, SrMap *out, int y, int x)
 {
   size_t plane = (size_t) out->h * out->w;
 #pragma GCC unroll 8
-  for (int c = 0; c < SR_BLOCK_CO; c++) {
+  for (int c = 0; c < cb; c++) {
     if (c >= nco)
       break;
-    float slope = conv->slopes ? conv->slopes[b * SR_BLOCK_CO + c] : 0.f;
-    float *dst = out->data + (size_t) (b * SR_BLOCK_CO + c) * plane
+    float slope = conv->slopes ? conv->slopes[co0 + c] : 0.f;
+    float *dst = out->data + (size_t) (co0 + c) * plane
         + (size_t) y * out->w + x;
 #pragma GCC unroll 3
     for (int j = 0; j < SR_BLOCK_NV; j++)

@@ -103,6 +103,7 @@ test_conv_kernels_match_reference (void)
   g_autoptr (GRand) rand = g_rand_new_with_seed (7);
   static const int shapes[][3] = {
     { 1, 64, 5 }, { 64, 32, 3 }, { 32, 9, 3 }, { 1, 7, 1 }, { 3, 5, 9 }, { 12, 12, 3 },
+    { 32, 4, 3 }, { 16, 1, 3 }, { 8, 13, 1 }, { 56, 4, 5 },
   };
   for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
     for (int act = SR_ACT_NONE; act <= SR_ACT_PRELU; act++)
