@@ -9,6 +9,11 @@ static const struct {
   const char *summary;
 } families[] = {
   [GST_SR_UPSCALE_MODEL_ESPCN] = { "espcn", "ESPCN, sub-pixel convolution, the real-time network" },
+  [GST_SR_UPSCALE_MODEL_FSRCNN] = { "fsrcnn",
+    "FSRCNN, shrink/map/expand and a transposed convolution: sharper, a little slower" },
+  [GST_SR_UPSCALE_MODEL_LESRCNN] = { "lesrcnn",
+    "LESRCNN-style, 17 residual layers and refinement at full size: the best quality, "
+    "far from real time" },
 };
 
 const char *
@@ -23,6 +28,7 @@ static char *
 describe_family (GstSrUpscaleModel model)
 {
   GString *s = g_string_new (families[model].summary);
+  gboolean any = FALSE;
   for (int scale = 2; scale <= 4; scale++) {
     g_autoptr (SrModel) m = srupscale_builtin_model_load (model, scale, NULL);
     if (m == NULL)
@@ -30,7 +36,10 @@ describe_family (GstSrUpscaleModel model)
     const char *psnr = sr_model_get_metadata (m, "set5_psnr_pytorch");
     g_string_append_printf (s, "; x%d: %.0f multiply-adds per input pixel, Set5 Y-PSNR %s dB",
         scale, sr_model_get_macs_per_pixel (m), psnr ? psnr : "unmeasured");
+    any = TRUE;
   }
+  if (!any)
+    g_string_append (s, " (no built-in weights in this build: use model-location)");
   return g_string_free (s, FALSE);
 }
 
@@ -52,6 +61,26 @@ gst_sr_upscale_model_get_type (void)
   return type;
 }
 
+/* "espcn x2, espcn x3, ...": what the GResource holds. */
+const char *
+srupscale_builtin_models (void)
+{
+  static char *list = NULL;
+  if (g_once_init_enter (&list)) {
+    GString *s = g_string_new (NULL);
+    for (gsize f = 0; f < G_N_ELEMENTS (families); f++)
+      for (int scale = 2; scale <= 4; scale++) {
+        g_autofree char *path = g_strdup_printf ("%s%s_x%d.safetensors", RESOURCE_DIR,
+            families[f].nick, scale);
+        if (g_resources_get_info (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+          g_string_append_printf (s, "%s%s x%d", s->len ? ", " : "", families[f].nick,
+              scale);
+      }
+    g_once_init_leave (&list, g_string_free (s, FALSE));
+  }
+  return list;
+}
+
 SrModel *
 srupscale_builtin_model_load (GstSrUpscaleModel model, int scale, GError **error)
 {
@@ -59,8 +88,13 @@ srupscale_builtin_model_load (GstSrUpscaleModel model, int scale, GError **error
       srupscale_model_family_name (model), scale);
   g_autofree char *path = g_strconcat (RESOURCE_DIR, name, NULL);
   g_autoptr (GBytes) bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE,
-      error);
-  if (bytes == NULL)
+      NULL);
+  if (bytes == NULL) {
+    g_set_error (error, SR_ERROR, SR_ERROR_NOT_FOUND,
+        "this build has no built-in %s weights for x%d (it has: %s); model-location "
+        "can load your own", srupscale_model_family_name (model), scale,
+        srupscale_builtin_models ());
     return NULL;
+  }
   return sr_model_new_from_bytes (bytes, name, error);
 }

@@ -9,6 +9,8 @@ G_BEGIN_DECLS
 
 typedef enum {
   GST_SR_UPSCALE_MODEL_ESPCN,
+  GST_SR_UPSCALE_MODEL_FSRCNN,
+  GST_SR_UPSCALE_MODEL_LESRCNN,
 } GstSrUpscaleModel;
 
 #define GST_TYPE_SR_UPSCALE_MODEL (gst_sr_upscale_model_get_type ())
@@ -17,7 +19,11 @@ GType gst_sr_upscale_model_get_type (void);
 /* The family's name as model files spell it ("espcn"). */
 const char *srupscale_model_family_name (GstSrUpscaleModel model);
 
-/* The shipped weights of @model at @scale, from the plugin's GResource. */
+/* The shipped weights of @model at @scale, from the plugin's GResource; an error
+ * that says which models this build has when it has not these. */
 SrModel *srupscale_builtin_model_load (GstSrUpscaleModel model, int scale, GError **error);
+
+/* The built-in models, "espcn x2, espcn x3, ...". */
+const char *srupscale_builtin_models (void);
 
 G_END_DECLS

@@ -254,6 +254,51 @@ GST_START_TEST (test_bad_model_location)
 }
 GST_END_TEST;
 
+/* model=<family> at every scale: the models the plugin's resource list ships
+ * (models/srupscale-models.gresource.xml) upscale a frame; any other says it is
+ * not built in, and which are. */
+GST_START_TEST (test_every_builtin_model)
+{
+  const char *models = g_getenv ("SR_MODELS_DIR");
+  g_autofree char *xml_path = g_build_filename (models, "srupscale-models.gresource.xml",
+      NULL);
+  g_autofree char *xml = NULL;
+  fail_unless (g_file_get_contents (xml_path, &xml, NULL, NULL));
+  static const char *families[] = { "espcn", "fsrcnn", "lesrcnn" };
+  int shipped = 0;
+  for (gsize f = 0; f < G_N_ELEMENTS (families); f++)
+    for (int scale = 2; scale <= 4; scale++) {
+      g_autofree char *file = g_strdup_printf ("<file>%s_x%d.safetensors</file>",
+          families[f], scale);
+      gboolean builtin = strstr (xml, file) != NULL;
+      g_autofree char *desc = g_strdup_printf ("videotestsrc name=src num-buffers=1 ! "
+          "video/x-raw,format=I420,width=48,height=34 ! srupscale model=%s scale=%d ! "
+          "appsink name=sink", families[f], scale);
+      GstSample *sample = NULL;
+      char *err = run_pipeline (desc, NULL, NULL, &sample);
+      if (builtin) {
+        fail_unless (err == NULL, "%s x%d: %s", families[f], scale, err);
+        GstVideoInfo info;
+        fail_unless (gst_video_info_from_caps (&info, gst_sample_get_caps (sample)));
+        fail_unless_equals_int (GST_VIDEO_INFO_WIDTH (&info), 48 * scale);
+        fail_unless_equals_int (GST_VIDEO_INFO_HEIGHT (&info), 34 * scale);
+        gst_sample_unref (sample);
+        shipped++;
+      } else {
+        g_autofree char *says = g_strdup_printf ("no built-in %s weights for x%d",
+            families[f], scale);
+        fail_unless (err != NULL && strstr (err, says) != NULL, "%s x%d: %s", families[f],
+            scale, err ? err : "no error");
+        fail_unless (strstr (err, "espcn x2") != NULL, "%s", err);
+        if (sample)
+          gst_sample_unref (sample);
+      }
+      g_free (err);
+    }
+  fail_unless (shipped >= 3, "only %d built-in models", shipped);
+}
+GST_END_TEST;
+
 /* A new scale while playing renegotiates at the next frame. */
 GST_START_TEST (test_scale_change_while_playing)
 {
@@ -524,6 +569,7 @@ srupscale_suite (void)
   tcase_add_test (tc, test_negotiates_from_downstream);
   tcase_add_test (tc, test_impossible_size_fails_cleanly);
   tcase_add_test (tc, test_bad_model_location);
+  tcase_add_test (tc, test_every_builtin_model);
   tcase_add_test (tc, test_scale_change_while_playing);
   tcase_add_test (tc, test_model_change_while_playing);
   tcase_add_test (tc, test_real_image_beats_bicubic);
