@@ -2,10 +2,8 @@
  *
  * Pixels are in the vector lanes. A block is 8 output channels x 48 output pixels
  * of one row in 24 zmm accumulators: for each input channel and kernel tap, 3 loads
- * of 16 neighbouring input pixels feed 24 FMAs against 8 broadcast weights. Where 4
- * or fewer channels are left (the last layer of ESPCN x2 and FSRCNN x2 has 4, of x3
- * 9 = 8 + 1), the block is 4 channels x 2 rows x 48 pixels instead, still 24
- * accumulators, rather than 8 channels of which half are padding.
+ * of 16 neighbouring input pixels feed 24 FMAs against 8 broadcast weights (or 4
+ * channels x 2 rows: sr_block_width()).
  *
  * The input is first copied into a zero-padded scratch plane, so the inner loop has
  * no border tests; weights are repacked once at load time, block after block, as
@@ -22,26 +20,10 @@
 
 #define NV SR_BLOCK_NV
 
-/* Channels of the block that starts at output channel @co0: 8, or 4 at the end. */
-static inline int
-block_width (int cout, int co0)
-{
-  return cout - co0 <= 4 ? 4 : SR_BLOCK_CO;
-}
-
-static int
-padded_cout (int cout)
-{
-  int n = 0;
-  for (int co0 = 0; co0 < cout; co0 += block_width (cout, co0))
-    n += block_width (cout, co0);
-  return n;
-}
-
 size_t
 sr_conv_avx512_packed_floats (const SrConv *conv)
 {
-  return (size_t) padded_cout (conv->cout) * conv->cin * conv->k * conv->k;
+  return (size_t) sr_block_padded_cout (conv->cout) * conv->cin * conv->k * conv->k;
 }
 
 void
@@ -49,8 +31,8 @@ sr_conv_avx512_pack (const SrConv *conv, float *packed)
 {
   int kk = conv->k * conv->k, cin = conv->cin;
   memset (packed, 0, sizeof (float) * sr_conv_avx512_packed_floats (conv));
-  for (int co0 = 0; co0 < conv->cout; co0 += block_width (conv->cout, co0)) {
-    int cb = block_width (conv->cout, co0);
+  for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
+    int cb = sr_block_width (conv->cout, co0);
     float *dst = packed + (size_t) co0 * cin * kk;   /* every earlier block is full */
     for (int ci = 0; ci < cin; ci++)
       for (int t = 0; t < kk; t++)
@@ -154,10 +136,10 @@ sr_conv_direct_avx512 (const SrConv *conv, const SrMap *in, SrMap *out, float *s
     src = scratch;
   }
 
-  for (int co0 = 0; co0 < conv->cout; co0 += block_width (conv->cout, co0)) {
+  for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
     const float *wb = conv->packed + (size_t) co0 * cin * kk;
     const int nco = MIN (conv->cout - co0, SR_BLOCK_CO);
-    if (block_width (conv->cout, co0) == SR_BLOCK_CO) {
+    if (sr_block_width (conv->cout, co0) == SR_BLOCK_CO) {
       for (int y = 0; y < out->h; y++)
         conv_rows (conv, wb, src, plane, stride, out, co0, nco, y, SR_BLOCK_CO, 1);
     } else {

@@ -4,15 +4,15 @@
  *
  * Layout: the zero-padded input copy holds channel pairs interleaved per pixel,
  * [cin / 2][rows][cols][2] bfloat16, so one 64-byte load is 16 pixels x 2 channels;
- * weights are packed as [cout / 8][cin / 2][k][k][8] pairs. An odd last channel is
- * paired with zero. Compiled with -mavx512bf16; called only where the CPU has it. */
+ * weights are packed block after block (sr_block_width()) as
+ * [cin / 2][k][k][block width] pairs. An odd last channel is paired with zero.
+ * Compiled with -mavx512bf16; called only where the CPU has it. */
 #include <immintrin.h>
 #include <string.h>
 
 #include "sr-conv.h"
 #include "sr-simd-avx512.h"
 
-#define CB SR_BLOCK_CO
 #define NV SR_BLOCK_NV
 
 static inline guint16
@@ -28,24 +28,43 @@ size_t
 sr_conv_bf16_packed_floats (const SrConv *conv)
 {
   /* pairs of bfloat16 take one float's room */
-  return (size_t) (conv->cout + CB - 1) / CB * CB * ((conv->cin + 1) / 2) * conv->k * conv->k;
+  return (size_t) sr_block_padded_cout (conv->cout) * ((conv->cin + 1) / 2)
+      * conv->k * conv->k;
 }
 
 void
 sr_conv_bf16_pack (const SrConv *conv, float *packed)
 {
-  int kk = conv->k * conv->k, nb = (conv->cout + CB - 1) / CB, np = (conv->cin + 1) / 2;
+  int kk = conv->k * conv->k, np = (conv->cin + 1) / 2, cin = conv->cin;
   guint32 *out = (guint32 *) packed;
   memset (out, 0, sizeof (guint32) * sr_conv_bf16_packed_floats (conv));
-  for (int b = 0; b < nb; b++)
+  for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
+    int cb = sr_block_width (conv->cout, co0);
+    guint32 *dst = out + (size_t) co0 * np * kk;   /* every earlier block is full */
     for (int p = 0; p < np; p++)
       for (int t = 0; t < kk; t++)
-        for (int c = 0; c < CB && b * CB + c < conv->cout; c++) {
-          int co = b * CB + c;
-          float w0 = conv->weight[(co * conv->cin + 2 * p) * kk + t];
-          float w1 = 2 * p + 1 < conv->cin ? conv->weight[(co * conv->cin + 2 * p + 1) * kk + t] : 0.f;
-          out[((b * np + p) * kk + t) * CB + c] = to_bf16 (w0) | (guint32) to_bf16 (w1) << 16;
+        for (int c = 0; c < cb && co0 + c < conv->cout; c++) {
+          const float *w = conv->weight + (size_t) (co0 + c) * cin * kk + t;
+          float w0 = w[2 * p * kk], w1 = 2 * p + 1 < cin ? w[(2 * p + 1) * kk] : 0.f;
+          dst[(p * kk + t) * cb + c] = to_bf16 (w0) | (guint32) to_bf16 (w1) << 16;
         }
+  }
+}
+
+/* Pixels [0, n) of two float rows as interleaved bfloat16 pairs (a in the low
+ * half of each 32-bit word), 16 at a time; @b NULL pairs @a with zero. */
+static void
+pair_row_bf16 (const float *a, const float *b, int n, guint32 *dst)
+{
+  for (int x = 0; x < n; x += 16) {
+    __mmask16 m = n - x >= 16 ? 0xffff : (__mmask16) ((1u << (n - x)) - 1);
+    __m512i lo = _mm512_cvtepu16_epi32 ((__m256i) _mm512_cvtneps_pbh (
+            _mm512_maskz_loadu_ps (m, a + x)));
+    __m512i hi = b ? _mm512_slli_epi32 (_mm512_cvtepu16_epi32 ((__m256i)
+            _mm512_cvtneps_pbh (_mm512_maskz_loadu_ps (m, b + x))), 16)
+        : _mm512_setzero_si512 ();
+    _mm512_mask_storeu_epi32 (dst + x, m, _mm512_or_si512 (lo, hi));
+  }
 }
 
 /* The input around @out's region as interleaved bfloat16 pairs, zero outside. */
@@ -55,22 +74,70 @@ pad_input_bf16 (const SrMap *in, const SrMap *out, int r, int cin, guint32 *pad,
   int ph = out->h + 2 * r, pw = out->w + 2 * r, np = (cin + 1) / 2;
   int y0 = out->y0 - r, x0 = out->x0 - r;
   size_t plane = (size_t) in->h * in->w;
+  /* valid columns [lo, hi) of each padded row */
+  int lo = MAX (in->x0 - x0, 0), hi = MIN (in->x0 + in->w - x0, pw);
+  hi = MAX (hi, lo);
   for (int p = 0; p < np; p++) {
     const float *a = in->data + (size_t) (2 * p) * plane;
     const float *b = 2 * p + 1 < cin ? a + plane : NULL;
     for (int py = 0; py < ph; py++) {
       guint32 *dst = pad + ((size_t) p * ph + py) * stride;
       int iy = y0 + py - in->y0;
-      for (int px = 0; px < pw; px++) {
-        int ix = x0 + px - in->x0;
-        if (iy < 0 || iy >= in->h || ix < 0 || ix >= in->w) {
-          dst[px] = 0;
-          continue;
+      if (iy < 0 || iy >= in->h) {
+        memset (dst, 0, sizeof (guint32) * pw);
+        continue;
+      }
+      size_t o = (size_t) iy * in->w + (x0 + lo - in->x0);
+      memset (dst, 0, sizeof (guint32) * lo);
+      pair_row_bf16 (a + o, b ? b + o : NULL, hi - lo, dst + lo);
+      memset (dst + hi, 0, sizeof (guint32) * (pw - hi));
+    }
+  }
+}
+
+/* Rows @y .. @y + @rb - 1 of the @cb channels from @co0 (@nco of them real), as
+ * conv_rows() in sr-conv-avx512.c does in float32; @cb and @rb are constants
+ * wherever this is inlined. */
+static inline __attribute__ ((always_inline)) void
+conv_rows_bf16 (const SrConv *conv, const guint32 *wb, const guint32 *pad, int ph,
+    int stride, SrMap *out, int co0, int nco, int y, const int cb, const int rb)
+{
+  const int k = conv->k, kk = k * k, np = (conv->cin + 1) / 2;
+  for (int x = 0; x < out->w; x += 16 * NV) {
+    __mmask16 mask[NV];
+    const int full = sr_block_masks (out->w - x, mask);
+    SrBlock acc[2];
+#pragma GCC unroll 2
+    for (int r = 0; r < rb; r++)
+      sr_block_init (acc[r], conv, co0, nco, cb);
+    for (int p = 0; p < np; p++) {
+      for (int ky = 0; ky < k; ky++) {
+        const guint32 *row = pad + ((size_t) p * ph + y + ky) * stride + x;
+        const guint32 *wt = wb + ((size_t) p * kk + ky * k) * cb;
+        for (int kx = 0; kx < k; kx++, wt += cb) {
+          __m512bh v[2][NV];
+#pragma GCC unroll 2
+          for (int r = 0; r < rb; r++)
+#pragma GCC unroll 3
+            for (int j = 0; j < NV; j++)
+              v[r][j] = (__m512bh) (full
+                  ? _mm512_loadu_si512 (row + r * stride + kx + 16 * j)
+                  : _mm512_maskz_loadu_epi32 (mask[j], row + r * stride + kx + 16 * j));
+#pragma GCC unroll 8
+          for (int c = 0; c < cb; c++) {
+            __m512bh w = (__m512bh) _mm512_set1_epi32 ((int) wt[c]);
+#pragma GCC unroll 2
+            for (int r = 0; r < rb; r++)
+#pragma GCC unroll 3
+              for (int j = 0; j < NV; j++)
+                acc[r][j][c] = _mm512_dpbf16_ps (acc[r][j][c], v[r][j], w);
+          }
         }
-        size_t o = (size_t) iy * in->w + ix;
-        dst[px] = to_bf16 (a[o]) | (guint32) (b ? to_bf16 (b[o]) : 0) << 16;
       }
     }
+#pragma GCC unroll 2
+    for (int r = 0; r < rb; r++)
+      sr_block_store (acc[r], conv, co0, nco, cb, mask, out, y + r, x);
   }
 }
 
@@ -82,41 +149,19 @@ sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out, float *scr
   guint32 *pad = (guint32 *) scratch;
   pad_input_bf16 (in, out, r, conv->cin, pad, stride);
   const guint32 *packed = (const guint32 *) conv->packed;
-  const int nb = (conv->cout + CB - 1) / CB;
 
-  for (int b = 0; b < nb; b++) {
-    const guint32 *wb = packed + (size_t) b * np * kk * CB;
-    const int nco = conv->cout - b * CB < CB ? conv->cout - b * CB : CB;
-    for (int y = 0; y < out->h; y++) {
-      for (int x = 0; x < out->w; x += 16 * NV) {
-        /* whole vectors (no mask) away from the right edge; every loop over c and
-         * j is unrolled, so the accumulators stay in registers */
-        __mmask16 mask[NV];
-        const int full = sr_block_masks (out->w - x, mask);
-        SrBlock acc;
-        sr_block_init (acc, conv, b * CB, nco, CB);
-        for (int p = 0; p < np; p++) {
-          for (int ky = 0; ky < k; ky++) {
-            const guint32 *row = pad + ((size_t) p * ph + y + ky) * stride + x;
-            const guint32 *wt = wb + ((size_t) p * kk + ky * k) * CB;
-            for (int kx = 0; kx < k; kx++, wt += CB) {
-              __m512bh v[NV];
-#pragma GCC unroll 3
-              for (int j = 0; j < NV; j++)
-                v[j] = (__m512bh) (full ? _mm512_loadu_si512 (row + kx + 16 * j)
-                    : _mm512_maskz_loadu_epi32 (mask[j], row + kx + 16 * j));
-#pragma GCC unroll 8
-              for (int c = 0; c < CB; c++) {
-                __m512bh w = (__m512bh) _mm512_set1_epi32 ((int) wt[c]);
-#pragma GCC unroll 3
-                for (int j = 0; j < NV; j++)
-                  acc[j][c] = _mm512_dpbf16_ps (acc[j][c], v[j], w);
-              }
-            }
-          }
-        }
-        sr_block_store (acc, conv, b * CB, nco, CB, mask, out, y, x);
-      }
+  for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
+    const guint32 *wb = packed + (size_t) co0 * np * kk;
+    const int nco = MIN (conv->cout - co0, SR_BLOCK_CO);
+    if (sr_block_width (conv->cout, co0) == SR_BLOCK_CO) {
+      for (int y = 0; y < out->h; y++)
+        conv_rows_bf16 (conv, wb, pad, ph, stride, out, co0, nco, y, SR_BLOCK_CO, 1);
+    } else {
+      int y = 0;
+      for (; y + 2 <= out->h; y += 2)
+        conv_rows_bf16 (conv, wb, pad, ph, stride, out, co0, nco, y, 4, 2);
+      if (y < out->h)
+        conv_rows_bf16 (conv, wb, pad, ph, stride, out, co0, nco, y, 4, 1);
     }
   }
 }

@@ -25,6 +25,8 @@ sr_conv_choose_kernel (SrConv *conv, gboolean bf16,
     conv->kernel = sr_conv_reference;
   else if (force && strcmp (force, "gemm") == 0)
     conv->kernel = sr_conv_gemm;
+  /* bfloat16 pays where a layer has input channels to pair: a first layer (one
+   * input channel) runs as fast in float32, and exactly */
   else if (bf16 && conv->cin > 1 && __builtin_cpu_supports ("avx512bf16")) {
     float *packed = alloc (sr_conv_bf16_packed_floats (conv), user);
     sr_conv_bf16_pack (conv, packed);

@@ -15,6 +15,26 @@
 
 typedef __m512 SrBlock[SR_BLOCK_NV][SR_BLOCK_CO];
 
+/* Output channels go in blocks of 8, but where 4 or fewer are left (the last layer
+ * of ESPCN x2 and FSRCNN x2 has 4, of x3 9 = 8 + 1) in a block of 4 channels x 2
+ * rows, still 24 accumulators, rather than 8 channels of which half are padding.
+ * The width of the block that starts at output channel @co0: */
+static inline int
+sr_block_width (int cout, int co0)
+{
+  return cout - co0 <= 4 ? 4 : SR_BLOCK_CO;
+}
+
+/* @cout rounded up to whole blocks. */
+static inline int
+sr_block_padded_cout (int cout)
+{
+  int n = 0;
+  for (int co0 = 0; co0 < cout; co0 += sr_block_width (cout, co0))
+    n += sr_block_width (cout, co0);
+  return n;
+}
+
 /* Masks of the lanes of a block starting @left pixels before the row's end; TRUE
  * when every lane is in the row (plain loads are then safe). Always inlined, as the
  * helpers below: the accumulators must stay in registers. */
