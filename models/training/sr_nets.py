@@ -100,9 +100,11 @@ class LESRCNN(nn.Module):
         self.head = nn.Conv2d(1, c, 3, padding=1)
         self.pointwise = nn.ModuleList([nn.Conv2d(c, c, 1) for _ in range(units)])
         self.spatial = nn.ModuleList([nn.Conv2d(c, c, 3, padding=1) for _ in range(units)])
-        rounds = [2, 2] if scale == 4 else [scale]
-        self.up = nn.ModuleList([nn.Conv2d(c, c * r * r, 3, padding=1) for r in rounds])
-        self.rounds = rounds
+        # every round has the same factor: x4 is two x2 rounds, x2 and x3 one
+        r = 2 if scale == 4 else scale
+        self.round_factor = r
+        self.up = nn.ModuleList([nn.Conv2d(c, c * r * r, 3, padding=1)
+                                 for _ in range(2 if scale == 4 else 1)])
         self.refine = nn.ModuleList([nn.Conv2d(c if i == 0 else hr, hr, 3, padding=1)
                                      for i in range(refine)])
         self.tail = nn.Conv2d(hr, 1, 3, padding=1)
@@ -110,8 +112,11 @@ class LESRCNN(nn.Module):
     def upsample_sum(self, a, b):
         """upsample(a) + upsample(b) with the shared upsampler, in one pass."""
         x = a + b
-        for conv, r in zip(self.up, self.rounds):
-            x = F.pixel_shuffle(F.conv2d(x, conv.weight, 2 * conv.bias, padding=1), r)
+        for conv in self.up:
+            bias = conv.bias
+            assert bias is not None   # for TorchScript, which types it Optional
+            x = F.pixel_shuffle(F.conv2d(x, conv.weight, 2 * bias, padding=1),
+                                self.round_factor)
         return x
 
     def forward(self, x):
@@ -136,5 +141,15 @@ class LESRCNN(nn.Module):
 FAMILIES = {"espcn": ESPCN, "fsrcnn": FSRCNN, "lesrcnn": LESRCNN}
 
 
-def build(family, scale):
-    return FAMILIES[family](scale)
+# The "channels" metadata of each family, as constructor arguments.
+CHANNELS = {"espcn": ("c1", "c2"), "fsrcnn": ("d", "s", "m"),
+            "lesrcnn": ("c", "units", "hr", "refine")}
+
+
+def build(family, scale, channels=None):
+    """A network of @family at @scale, with the widths of a model file's "channels"
+    metadata if given (else the defaults)."""
+    kwargs = {}
+    if channels:
+        kwargs = dict(zip(CHANNELS[family], (int(v) for v in channels.split(","))))
+    return FAMILIES[family](scale, **kwargs)
