@@ -721,8 +721,8 @@ print_summary (const Bench *b)
   printf ("\n## Summary (engine: default kernel; ours/PyTorch: engine fps / PyTorch's "
       "best mode's fps)\n");
   print_table_header ((const char *[]) { "model", "scale", "input", "fps (engine)",
-      "GFLOP/s", "% of peak", "element I420 fps", "element RGB fps", "bicubic fps",
-      "PyTorch best fps", "ours/PyTorch", NULL });
+      "GFLOP/s", "% of peak", "fps (bf16)", "element I420 fps", "element RGB fps",
+      "bicubic fps", "PyTorch best fps", "ours/PyTorch", "bf16/PyTorch", NULL });
   for (guint i = 0; i < b->rows->len; i++) {
     const BenchRow *r = &g_array_index (b->rows, BenchRow, i);
     double fps = bench_timing_fps (&r->engine);
@@ -735,11 +735,13 @@ print_summary (const Bench *b)
     cell_num (row, fps, 1);
     cell_num (row, gflops, 1);
     cell_num (row, 100 * ratio (gflops, b->peak_gflops), 1);
+    cell_num (row, bench_timing_fps (&r->bf16), 1);
     cell_num (row, bench_timing_fps (&r->i420), 1);
     cell_num (row, bench_timing_fps (&r->rgb), 1);
     cell_num (row, bench_timing_fps (&r->bicubic), 1);
     cell_num (row, torch_fps, 1);
     cell_num (row, ratio (fps, torch_fps), 2);
+    cell_num (row, ratio (bench_timing_fps (&r->bf16), torch_fps), 2);
     print_row (row);
   }
 }
