@@ -50,6 +50,42 @@ test_valid (void)
   g_assert_cmpuint (sr_model_get_n_params (model), ==, 1600 + 64 + 18432 + 32 + 2592 + 9);
 }
 
+/* The LESRCNN graph: its cost, and an upsampler that does not fit the file's scale. */
+static void
+test_lesrcnn (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (4);
+  {
+    g_autoptr (GBytes) bytes = sr_test_lesrcnn (2, 8, 4, 2, 2, rand);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (SrModel) model = load (bytes, &error);
+    g_assert_no_error (error);
+    /* head twice (with and without ReLU) 2*9*8; units 2*(8*8 + 9*8*8); one upsampler
+     * pass 9*8*32; at x2 resolution (4 pixels per input pixel) refine 9*8*4 + 9*4*4
+     * and tail 9*4 */
+    g_assert_cmpfloat (sr_model_get_macs_per_pixel (model), ==,
+        144 + 1280 + 2304 + 4 * (288 + 144) + 4 * 36);
+  }
+  struct {
+    int file_scale, tensor_scale;
+    const char *says;
+  } cases[] = {
+    { 3, 2, "up.0.weight" },   /* x2 upsampler in a x3 file */
+    { 4, 2, "up.1.weight" },   /* one x2 round where x4 needs two */
+    { 2, 3, "up.0.weight" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (SrTestModel) m = sr_test_model_new ();
+    char scale[8];
+    g_snprintf (scale, sizeof scale, "%d", cases[i].file_scale);
+    sr_test_model_set_metadata (m, "family", "lesrcnn");
+    sr_test_model_set_metadata (m, "scale", scale);
+    sr_test_lesrcnn_add (m, cases[i].tensor_scale, 8, 4, 2, 2, rand);
+    g_autoptr (GBytes) b = sr_test_model_serialize (m);
+    expect_error (b, SR_ERROR_BAD_SHAPE, cases[i].says);
+  }
+}
+
 static void
 test_missing_file (void)
 {
@@ -199,6 +235,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/loader/valid", test_valid);
+  g_test_add_func ("/loader/lesrcnn", test_lesrcnn);
   g_test_add_func ("/loader/missing-file", test_missing_file);
   g_test_add_func ("/loader/truncated", test_truncated);
   g_test_add_func ("/loader/bad-headers", test_bad_headers);

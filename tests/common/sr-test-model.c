@@ -150,14 +150,11 @@ sr_test_fsrcnn (int scale, int d, int s, int m, int k, GRand *rand)
   return sr_test_model_serialize (t);
 }
 
-GBytes *
-sr_test_lesrcnn (int scale, int c, int hr, int units, int refine, GRand *rand)
+void
+sr_test_lesrcnn_add (SrTestModel *t, int scale, int c, int hr, int units, int refine,
+    GRand *rand)
 {
-  g_autoptr (SrTestModel) t = sr_test_model_new ();
   char buf[32];
-  g_snprintf (buf, sizeof buf, "%d", scale);
-  sr_test_model_set_metadata (t, "family", "lesrcnn");
-  sr_test_model_set_metadata (t, "scale", buf);
   add_conv (t, "head", c, 1, 3, rand);
   for (int i = 0; i < units; i++) {
     g_snprintf (buf, sizeof buf, "pointwise.%d", i);
@@ -175,5 +172,16 @@ sr_test_lesrcnn (int scale, int c, int hr, int units, int refine, GRand *rand)
     add_conv (t, buf, hr, i == 0 ? c : hr, 3, rand);
   }
   add_conv (t, "tail", 1, hr, 3, rand);
+}
+
+GBytes *
+sr_test_lesrcnn (int scale, int c, int hr, int units, int refine, GRand *rand)
+{
+  g_autoptr (SrTestModel) t = sr_test_model_new ();
+  char buf[32];
+  g_snprintf (buf, sizeof buf, "%d", scale);
+  sr_test_model_set_metadata (t, "family", "lesrcnn");
+  sr_test_model_set_metadata (t, "scale", buf);
+  sr_test_lesrcnn_add (t, scale, c, hr, units, refine, rand);
   return sr_test_model_serialize (t);
 }

@@ -22,8 +22,11 @@ GBytes *sr_test_espcn (int scale, int c1, int c2, int k1, int k2, int k3, GRand 
 /* A random-weight FSRCNN(d, s, m) with a k x k transposed convolution. */
 GBytes *sr_test_fsrcnn (int scale, int d, int s, int m, int k, GRand *rand);
 
-/* A random-weight LESRCNN-style network (names as models/training/sr_nets.py). */
+/* A random-weight LESRCNN-style network (names as models/training/sr_nets.py); the
+ * _add form puts its tensors (upsampler shaped for @scale) into @t, no metadata. */
 GBytes *sr_test_lesrcnn (int scale, int c, int hr, int units, int refine, GRand *rand);
+void sr_test_lesrcnn_add (SrTestModel *t, int scale, int c, int hr, int units, int refine,
+    GRand *rand);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrTestModel, sr_test_model_free)
 
