@@ -1,9 +1,10 @@
-/* The C engine against PyTorch: each shipped model on the golden vectors its
- * training run wrote (tests/golden/<model>.safetensors: an input crop of a real
+/* The C engine against PyTorch: each shipped model (as the plugin's resource list
+ * names them) on the golden vectors its training run wrote (tests/golden/<model>.safetensors: an input crop of a real
  * image and PyTorch's output on it), and small random-weight networks of every
  * family and scale (tests/golden/random/, from models/training/make_test_vectors.py)
  * so each graph is checked whether or not its family has shipped. */
 #include <math.h>
+#include <string.h>
 
 #include "sr-safetensors.h"
 #include "srengine.h"
@@ -46,17 +47,41 @@ check_golden (gconstpointer data)
   g_assert_cmpfloat (max_err, <=, 1e-4);
 }
 
+/* "espcn_x2", ... as models/srupscale-models.gresource.xml lists them. */
+static GPtrArray *
+shipped_models (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("SR_MODELS_DIR"),
+      "srupscale-models.gresource.xml", NULL);
+  g_autofree char *xml = NULL;
+  if (!g_file_get_contents (path, &xml, NULL, NULL))
+    g_error ("cannot read %s", path);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  for (const char *p = xml; (p = strstr (p, "<file>")); ) {
+    p += strlen ("<file>");
+    const char *end = strstr (p, ".safetensors</file>");
+    if (end)
+      g_ptr_array_add (names, g_strndup (p, end - p));
+  }
+  return names;
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  static const char *names[] = { "espcn_x2", "espcn_x3", "espcn_x4",
+  g_autoptr (GPtrArray) names = shipped_models ();
+  g_assert_cmpuint (names->len, >=, 3);
+  static const char *random[] = {
     "random/espcn_x2", "random/espcn_x3", "random/espcn_x4",
     "random/fsrcnn_x2", "random/fsrcnn_x3", "random/fsrcnn_x4",
     "random/lesrcnn_x2", "random/lesrcnn_x3", "random/lesrcnn_x4" };
-  for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
-    g_autofree char *path = g_strdup_printf ("/golden/%s", names[i]);
-    g_test_add_data_func (path, names[i], check_golden);
+  for (gsize i = 0; i < G_N_ELEMENTS (random); i++)
+    g_ptr_array_add (names, g_strdup (random[i]));
+  for (guint i = 0; i < names->len; i++) {
+    const char *name = g_ptr_array_index (names, i);
+    g_autofree char *path = g_strdup_printf ("/golden/%s", name);
+    g_test_add_data_func (path, name, check_golden);
   }
   return g_test_run ();
 }
