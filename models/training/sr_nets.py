@@ -58,19 +58,57 @@ class FSRCNN(nn.Module):
         nn.init.normal_(self.deconv.weight, std=0.001)
         nn.init.zeros_(self.deconv.bias)
 
+        self.subpixel_index, self.subpixel_radius = _subpixel_index(9, scale, 4)
+
     def forward(self, x):
         x = self.first_act(self.first(x))
         x = self.shrink_act(self.shrink(x))
         for conv, act in zip(self.map, self.map_act):
             x = act(conv(x))
         x = self.expand_act(self.expand(x))
-        return self.deconv(x)
+        # training takes the faster equivalent; inference (export, golden vectors,
+        # the PyTorch baseline of the benchmark) the textbook transposed convolution
+        return self.deconv_as_subpixel(x) if self.training else self.deconv(x)
+
+    def deconv_as_subpixel(self, x):
+        """self.deconv(x), computed as the equivalent convolution to scale^2 phases and
+        a pixel shuffle (as the C engine runs it): the same function and gradients,
+        1.6 times faster to train here than PyTorch's transposed convolution."""
+        d = self.deconv.weight.shape[0]
+        taps = torch.cat([self.deconv.weight.reshape(d, -1),
+                          self.deconv.weight.new_zeros(d, 1)], 1)
+        k = 2 * self.subpixel_radius + 1
+        phases = self.scale * self.scale
+        w = taps[:, self.subpixel_index.flatten()].reshape(d, phases, k, k)
+        bias = self.deconv.bias
+        assert bias is not None   # for TorchScript, which types it Optional
+        bias = bias.expand(phases)
+        y = F.conv2d(x, w.transpose(0, 1), bias, padding=self.subpixel_radius)
+        return F.pixel_shuffle(y, self.scale)
 
     def metadata(self):
         return {"family": self.family, "scale": str(self.scale),
                 "channels": "%d,%d,%d" % (self.first.out_channels,
                                           self.shrink.out_channels, len(self.map)),
                 "activation": "prelu"}
+
+
+def _subpixel_index(k, s, p):
+    """For a k x k transposed convolution of stride s and padding p whose output is s
+    times its input: index[a * s + b, R + u, R + v] is the tap (ky * k + kx) of the
+    transposed kernel that output phase (a, b) applies to input pixel (m + u, n + v)
+    for output pixel (m * s + a, n * s + b), or k * k (a zero) where none does.
+    Output Y = iy * s - p + ky, so ky = (m - iy) * s + a + p = -u * s + a + p."""
+    import itertools
+    radius = max(abs(u) for a in range(s) for u in range(-k, k + 1)
+                 if 0 <= -u * s + a + p < k)
+    n = 2 * radius + 1
+    index = torch.full((s * s, n, n), k * k, dtype=torch.long)
+    for a, b, i, j in itertools.product(range(s), range(s), range(n), range(n)):
+        ky, kx = -(i - radius) * s + a + p, -(j - radius) * s + b + p
+        if 0 <= ky < k and 0 <= kx < k:
+            index[a * s + b, i, j] = ky * k + kx
+    return index, radius
 
 
 class LESRCNN(nn.Module):
