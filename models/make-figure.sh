@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 datasets=${DATASETS:-$root/../shared/datasets}
-scale=3
+scale=${SCALE:-3}   # SCALE=2 bash models/make-figure.sh for another scale
 models=()
 for family in espcn fsrcnn lesrcnn; do
   [ -f "$root/models/${family}_x$scale.safetensors" ] && models+=("$root/models/${family}_x$scale.safetensors")
