@@ -7,10 +7,10 @@ size_t
 sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w)
 {
   int r = conv->k / 2;
-  size_t im2col = (size_t) conv->cin * conv->k * conv->k * out_h * out_w;
-  size_t padded = (size_t) conv->cin * (out_h + 2 * r)
-      * SR_CONV_PADDED_STRIDE (out_w + 2 * r);
-  return MAX (im2col, padded);
+  if (conv->kernel == sr_conv_gemm)   /* the im2col matrix */
+    return (size_t) conv->cin * conv->k * conv->k * out_h * out_w;
+  /* the direct kernels' zero-padded input copy (bfloat16 pairs take no more) */
+  return (size_t) conv->cin * (out_h + 2 * r) * SR_CONV_PADDED_STRIDE (out_w + 2 * r);
 }
 
 void

@@ -38,7 +38,9 @@ sr_conv_radius (const SrConv *conv)
   return conv->k / 2;
 }
 
-/* Room any kernel needs for an output of @out_h x @out_w. */
+/* Room the layer's kernel needs for an output of @out_h x @out_w: the im2col matrix
+ * for sr_conv_gemm, a padded copy of the input for the direct kernels (float32 and
+ * bfloat16 alike, so switching between those keeps a workspace valid). */
 size_t sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w);
 
 void sr_conv_reference (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);

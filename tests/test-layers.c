@@ -37,8 +37,13 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
   gsize out_n = (gsize) cout * out_rect.h * out_rect.w;
   g_autofree float *ref = g_new (float, out_n), *got = g_new (float, out_n);
   SrConv conv = { cin, cout, k, w, b, act, slopes, NULL, NULL };
-  g_autofree float *scratch = g_new (float,
-      sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w));
+  /* room for every kernel: gemm's im2col and the direct kernels' padded copy */
+  conv.kernel = sr_conv_gemm;
+  gsize gemm_room = sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w);
+  conv.kernel = sr_conv_direct_avx512;
+  gsize direct_room = sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w);
+  conv.kernel = NULL;
+  g_autofree float *scratch = g_new (float, MAX (gemm_room, direct_room));
   SrMap in_map = { in, cin, in_rect.y0, in_rect.x0, in_rect.h, in_rect.w };
   SrMap ref_map = { ref, cout, out_rect.y0, out_rect.x0, out_rect.h, out_rect.w };
   SrMap got_map = ref_map;
