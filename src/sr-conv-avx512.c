@@ -41,34 +41,6 @@ sr_conv_avx512_pack (const SrConv *conv, float *packed)
   }
 }
 
-/* The input around @out's region, zero outside the input map (= outside the image). */
-static void
-pad_input (const SrMap *in, const SrMap *out, int r, int cin, float *pad, int stride)
-{
-  int ph = out->h + 2 * r, pw = out->w + 2 * r;
-  int y0 = out->y0 - r, x0 = out->x0 - r;
-  for (int ci = 0; ci < cin; ci++) {
-    const float *plane = in->data + (size_t) ci * in->h * in->w;
-    for (int py = 0; py < ph; py++) {
-      float *dst = pad + ((size_t) ci * ph + py) * stride;
-      int iy = y0 + py - in->y0;
-      if (iy < 0 || iy >= in->h) {
-        memset (dst, 0, sizeof (float) * pw);
-        continue;
-      }
-      int lo = in->x0 - x0, hi = in->x0 + in->w - x0;   /* valid [lo, hi) in pad */
-      lo = lo < 0 ? 0 : lo;
-      hi = hi > pw ? pw : hi;
-      if (hi < lo)
-        hi = lo;
-      memset (dst, 0, sizeof (float) * lo);
-      memcpy (dst + lo, plane + (size_t) iy * in->w + (x0 + lo - in->x0),
-          sizeof (float) * (hi - lo));
-      memset (dst + hi, 0, sizeof (float) * (pw - hi));
-    }
-  }
-}
-
 /* Rows @y .. @y + @rb - 1 of the @cb channels from @co0 (@nco of them real), from
  * weights @wb; the input's row y + ky, column x + kx of channel ci is at
  * @src + ci * @plane + (y + ky) * @stride + x + kx. @cb and @rb are constants
@@ -132,7 +104,8 @@ sr_conv_direct_avx512 (const SrConv *conv, const SrMap *in, SrMap *out, float *s
   } else {
     stride = SR_CONV_PADDED_STRIDE (out->w + 2 * r);
     plane = (size_t) (out->h + 2 * r) * stride;
-    pad_input (in, out, r, cin, scratch, stride);
+    sr_conv_pad_input (in, out->y0 - r, out->x0 - r, out->h + 2 * r, out->w + 2 * r,
+        scratch, stride);
     src = scratch;
   }
 

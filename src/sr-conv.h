@@ -38,6 +38,12 @@ sr_conv_radius (const SrConv *conv)
   return conv->k / 2;
 }
 
+/* The @ph x @pw block of every channel of @in whose corner is at (@y0, @x0) of the
+ * grid, zero outside the map (= outside the image), plane after plane with rows
+ * @stride floats apart: the copy the direct kernels read without border tests. */
+void sr_conv_pad_input (const SrMap *in, int y0, int x0, int ph, int pw, float *pad,
+    int stride);
+
 /* Room the layer's kernel needs for an output of @out_h x @out_w: the im2col matrix
  * for sr_conv_gemm, a padded copy of the input for the direct kernels (float32 and
  * bfloat16 alike, so switching between those keeps a workspace valid). */
@@ -62,10 +68,18 @@ void sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out,
 size_t sr_conv_bf16_packed_floats (const SrConv *conv);
 void sr_conv_bf16_pack (const SrConv *conv, float *packed);
 
+/* 3x3 only, by Winograd's F(2x2, 3x3) (sr-conv-winograd.c): 2.25 times fewer
+ * multiplies; AVX-512F CPUs only, conv->packed from sr_conv_winograd_pack(). */
+void sr_conv_winograd (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);
+size_t sr_conv_winograd_packed_floats (const SrConv *conv);
+void sr_conv_winograd_pack (const SrConv *conv, float *packed);
+size_t sr_conv_winograd_scratch_floats (const SrConv *conv, int out_h, int out_w);
+
 /* Picks the fastest kernel this CPU runs for @conv (in bfloat16 if @bf16 and the CPU
  * has AVX512-BF16), packing its weights into memory from @alloc when that kernel
- * wants them. SR_CONV_KERNEL=reference|gemm|avx512 in
- * the environment forces one (for tests and measurements); SR_CONV_KERNEL=bf16 runs
- * the layers with more than one input channel in bfloat16 where the CPU can. */
+ * wants them. SR_CONV_KERNEL=reference|gemm|avx512|winograd in the environment
+ * forces one (avx512: the direct kernel everywhere; winograd: on every 3x3 layer),
+ * for tests and measurements; SR_CONV_KERNEL=bf16 runs the layers with more than one
+ * input channel in bfloat16 where the CPU can. */
 void sr_conv_choose_kernel (SrConv *conv, gboolean bf16,
     float *(*alloc) (gsize n, gpointer user), gpointer user);

@@ -42,8 +42,11 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
   gsize gemm_room = sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w);
   conv.kernel = sr_conv_direct_avx512;
   gsize direct_room = sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w);
+  conv.kernel = sr_conv_winograd;
+  gsize winograd_room = sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w);
   conv.kernel = NULL;
-  g_autofree float *scratch = g_new (float, MAX (gemm_room, direct_room));
+  g_autofree float *scratch = g_new (float,
+      MAX (MAX (gemm_room, direct_room), winograd_room));
   SrMap in_map = { in, cin, in_rect.y0, in_rect.x0, in_rect.h, in_rect.w };
   SrMap ref_map = { ref, cout, out_rect.y0, out_rect.x0, out_rect.h, out_rect.w };
   SrMap got_map = ref_map;
@@ -67,8 +70,9 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
   bound_map.data = bound;
   sr_conv_reference (&abs_conv, &abs_in_map, &bound_map, scratch);
 
-  for (int kernel = 0; kernel < 3; kernel++) {
-    const char *name = kernel == 0 ? "gemm" : kernel == 1 ? "avx512" : "bf16";
+  for (int kernel = 0; kernel < 4; kernel++) {
+    const char *name = kernel == 0 ? "gemm" : kernel == 1 ? "avx512" : kernel == 2 ? "bf16"
+        : "winograd";
     g_autofree float *packed = NULL;
     if (kernel == 0) {
       sr_conv_gemm (&conv, &in_map, &got_map, scratch);
@@ -80,13 +84,21 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
       conv.packed = packed;
       sr_conv_direct_avx512 (&conv, &in_map, &got_map, scratch);
       conv.packed = NULL;
-    } else {
+    } else if (kernel == 2) {
       if (!__builtin_cpu_supports ("avx512bf16"))
         continue;
       packed = g_new (float, sr_conv_bf16_packed_floats (&conv));
       sr_conv_bf16_pack (&conv, packed);
       conv.packed = packed;
       sr_conv_direct_bf16 (&conv, &in_map, &got_map, scratch);
+      conv.packed = NULL;
+    } else {
+      if (k != 3 || !__builtin_cpu_supports ("avx512f"))
+        continue;   /* 3x3 only, and only dispatched there */
+      packed = g_new (float, sr_conv_winograd_packed_floats (&conv));
+      sr_conv_winograd_pack (&conv, packed);
+      conv.packed = packed;
+      sr_conv_winograd (&conv, &in_map, &got_map, scratch);
       conv.packed = NULL;
     }
     double max_err = 0;
@@ -112,11 +124,13 @@ test_conv_kernels_match_reference (void)
   };
   for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
     for (int act = SR_ACT_NONE; act <= SR_ACT_PRELU; act++)
-      for (int trial = 0; trial < 4; trial++) {
-        /* narrow maps (masked vectors only) and wide ones (whole 48-pixel blocks) */
-        int max_w = trial < 2 ? 24 : 130;
+      for (int trial = 0; trial < 5; trial++) {
+        /* narrow maps (masked vectors only), wide ones (whole 48-pixel blocks, and
+         * Winograd's chunks of a few block rows), and rows longer than a chunk */
+        int max_w = trial < 2 ? 24 : trial < 4 ? 130 : 420;
+        int max_h = trial < 4 ? 24 : 40;
         check_conv (rand, shapes[s][0], shapes[s][1], shapes[s][2], act,
-            g_rand_int_range (rand, 1, 24), g_rand_int_range (rand, 1, max_w));
+            g_rand_int_range (rand, 1, max_h), g_rand_int_range (rand, 1, max_w));
       }
 }
 
