@@ -41,58 +41,15 @@ sr_conv_avx512_pack (const SrConv *conv, float *packed)
   }
 }
 
-/* Rows @y .. @y + @rb - 1 of the @cb channels from @co0 (@nco of them real), from
- * weights @wb; the input's row y + ky, column x + kx of channel ci is at
- * @src + ci * @plane + (y + ky) * @stride + x + kx. @cb and @rb are constants
- * wherever this is inlined, so every loop over channels, rows and vectors unrolls
- * and the accumulators stay in registers. */
-static inline __attribute__ ((always_inline)) void
-conv_rows (const SrConv *conv, const float *wb, const float *src, size_t plane,
-    int stride, SrMap *out, int co0, int nco, int y, const int cb, const int rb)
-{
-  const int k = conv->k, kk = k * k, cin = conv->cin;
-  for (int x = 0; x < out->w; x += 16 * NV) {
-    /* whole vectors (no mask) away from the right edge */
-    __mmask16 mask[NV];
-    const int full = sr_block_masks (out->w - x, mask);
-    SrBlock acc[2];
-#pragma GCC unroll 2
-    for (int r = 0; r < rb; r++)
-      sr_block_init (acc[r], conv, co0, nco, cb);
-    for (int ci = 0; ci < cin; ci++) {
-      for (int ky = 0; ky < k; ky++) {
-        const float *row = src + ci * plane + (size_t) (y + ky) * stride + x;
-        const float *wt = wb + ((size_t) ci * kk + ky * k) * cb;
-        for (int kx = 0; kx < k; kx++, wt += cb) {
-          __m512 v[2][NV];
-#pragma GCC unroll 2
-          for (int r = 0; r < rb; r++)
-#pragma GCC unroll 3
-            for (int j = 0; j < NV; j++)
-              v[r][j] = full ? _mm512_loadu_ps (row + r * stride + kx + 16 * j)
-                  : _mm512_maskz_loadu_ps (mask[j], row + r * stride + kx + 16 * j);
-#pragma GCC unroll 8
-          for (int c = 0; c < cb; c++) {
-            __m512 w = _mm512_set1_ps (wt[c]);
-#pragma GCC unroll 2
-            for (int r = 0; r < rb; r++)
-#pragma GCC unroll 3
-              for (int j = 0; j < NV; j++)
-                acc[r][j][c] = _mm512_fmadd_ps (v[r][j], w, acc[r][j][c]);
-          }
-        }
-      }
-    }
-#pragma GCC unroll 2
-    for (int r = 0; r < rb; r++)
-      sr_block_store (acc[r], conv, co0, nco, cb, mask, out, y + r, x);
-  }
-}
+#define SR_CONV_ROWS conv_rows
+#define SR_CONV_BLOCKS conv_blocks
+#define SR_MADD(acc, v, w) ((acc) = _mm512_fmadd_ps ((v), (w), (acc)))
+#include "sr-conv-rows.h"
 
 void
 sr_conv_direct_avx512 (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
 {
-  const int k = conv->k, r = k / 2, kk = k * k, cin = conv->cin;
+  const int r = conv->k / 2, cin = conv->cin;
   const float *src;
   size_t plane;
   int stride;
@@ -109,18 +66,5 @@ sr_conv_direct_avx512 (const SrConv *conv, const SrMap *in, SrMap *out, float *s
     src = scratch;
   }
 
-  for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
-    const float *wb = conv->packed + (size_t) co0 * cin * kk;
-    const int nco = MIN (conv->cout - co0, SR_BLOCK_CO);
-    if (sr_block_width (conv->cout, co0) == SR_BLOCK_CO) {
-      for (int y = 0; y < out->h; y++)
-        conv_rows (conv, wb, src, plane, stride, out, co0, nco, y, SR_BLOCK_CO, 1);
-    } else {
-      int y = 0;
-      for (; y + 2 <= out->h; y += 2)
-        conv_rows (conv, wb, src, plane, stride, out, co0, nco, y, 4, 2);
-      if (y < out->h)
-        conv_rows (conv, wb, src, plane, stride, out, co0, nco, y, 4, 1);
-    }
-  }
+  conv_blocks (conv, src, plane, stride, cin, out);
 }

@@ -95,73 +95,20 @@ pad_input_bf16 (const SrMap *in, const SrMap *out, int r, int cin, guint32 *pad,
   }
 }
 
-/* Rows @y .. @y + @rb - 1 of the @cb channels from @co0 (@nco of them real), as
- * conv_rows() in sr-conv-avx512.c does in float32; @cb and @rb are constants
- * wherever this is inlined. */
-static inline __attribute__ ((always_inline)) void
-conv_rows_bf16 (const SrConv *conv, const guint32 *wb, const guint32 *pad, int ph,
-    int stride, SrMap *out, int co0, int nco, int y, const int cb, const int rb)
-{
-  const int k = conv->k, kk = k * k, np = (conv->cin + 1) / 2;
-  for (int x = 0; x < out->w; x += 16 * NV) {
-    __mmask16 mask[NV];
-    const int full = sr_block_masks (out->w - x, mask);
-    SrBlock acc[2];
-#pragma GCC unroll 2
-    for (int r = 0; r < rb; r++)
-      sr_block_init (acc[r], conv, co0, nco, cb);
-    for (int p = 0; p < np; p++) {
-      for (int ky = 0; ky < k; ky++) {
-        const guint32 *row = pad + ((size_t) p * ph + y + ky) * stride + x;
-        const guint32 *wt = wb + ((size_t) p * kk + ky * k) * cb;
-        for (int kx = 0; kx < k; kx++, wt += cb) {
-          __m512bh v[2][NV];
-#pragma GCC unroll 2
-          for (int r = 0; r < rb; r++)
-#pragma GCC unroll 3
-            for (int j = 0; j < NV; j++)
-              v[r][j] = (__m512bh) (full
-                  ? _mm512_loadu_si512 (row + r * stride + kx + 16 * j)
-                  : _mm512_maskz_loadu_epi32 (mask[j], row + r * stride + kx + 16 * j));
-#pragma GCC unroll 8
-          for (int c = 0; c < cb; c++) {
-            __m512bh w = (__m512bh) _mm512_set1_epi32 ((int) wt[c]);
-#pragma GCC unroll 2
-            for (int r = 0; r < rb; r++)
-#pragma GCC unroll 3
-              for (int j = 0; j < NV; j++)
-                acc[r][j][c] = _mm512_dpbf16_ps (acc[r][j][c], v[r][j], w);
-          }
-        }
-      }
-    }
-#pragma GCC unroll 2
-    for (int r = 0; r < rb; r++)
-      sr_block_store (acc[r], conv, co0, nco, cb, mask, out, y + r, x);
-  }
-}
+/* a 32-bit lane holds a pair of bfloat16: VDPBF16PS multiplies both and adds */
+#define SR_CONV_ROWS conv_rows_bf16
+#define SR_CONV_BLOCKS conv_blocks_bf16
+#define SR_MADD(acc, v, w) \
+  ((acc) = _mm512_dpbf16_ps ((acc), (__m512bh) (v), (__m512bh) (w)))
+#include "sr-conv-rows.h"
 
 void
 sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
 {
-  const int k = conv->k, r = k / 2, kk = k * k, np = (conv->cin + 1) / 2;
+  const int r = conv->k / 2, np = (conv->cin + 1) / 2;
   const int ph = out->h + 2 * r, stride = SR_CONV_PADDED_STRIDE (out->w + 2 * r);
   guint32 *pad = (guint32 *) scratch;
   pad_input_bf16 (in, out, r, conv->cin, pad, stride);
-  const guint32 *packed = (const guint32 *) conv->packed;
-
-  for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
-    const guint32 *wb = packed + (size_t) co0 * np * kk;
-    const int nco = MIN (conv->cout - co0, SR_BLOCK_CO);
-    if (sr_block_width (conv->cout, co0) == SR_BLOCK_CO) {
-      for (int y = 0; y < out->h; y++)
-        conv_rows_bf16 (conv, wb, pad, ph, stride, out, co0, nco, y, SR_BLOCK_CO, 1);
-    } else {
-      int y = 0;
-      for (; y + 2 <= out->h; y += 2)
-        conv_rows_bf16 (conv, wb, pad, ph, stride, out, co0, nco, y, 4, 2);
-      if (y < out->h)
-        conv_rows_bf16 (conv, wb, pad, ph, stride, out, co0, nco, y, 4, 1);
-    }
-  }
+  /* the pairs are 32-bit lanes: the float32 loads and broadcasts carry them */
+  conv_blocks_bf16 (conv, (const float *) pad, (size_t) ph * stride, stride, np, out);
 }
