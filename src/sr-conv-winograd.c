@@ -1,17 +1,18 @@
-/* 3x3 convolution by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray,
- * "Fast algorithms for convolutional neural networks", 2016): each 2x2 block of
- * output comes from a 4x4 block of input with 16 multiplies per input channel
- * instead of 36, 2.25 times fewer.
+/* 3x3 convolution by Winograd's minimal filtering F(4x4, 3x3) (Lavin and Gray,
+ * "Fast algorithms for convolutional neural networks", 2016, with the points 0,
+ * +-1, +-2 and infinity): each 4x4 block of output comes from a 6x6 block of input
+ * with 36 multiplies per input channel instead of 144, 4 times fewer.
  *
- *   V = B^T d B   (input block d, per input channel: additions only)
+ *   V = B^T d B   (6x6 input block d, per input channel)
  *   U = G g G^T   (3x3 filter g, per channel pair: once, at load time)
- *   M = sum over input channels of U . V   (16 independent matrix products)
- *   Y = A^T M A   (the 2x2 output block: additions only)
+ *   M = sum over input channels of U . V   (36 independent matrix products)
+ *   Y = A^T M A   (the 4x4 output block)
  *
- * The 16 products are OpenBLAS SGEMMs, [cout x cin] x [cin x blocks]; the two
- * transforms are AVX-512, 16 blocks of one block row at a time. Bias and the
- * activation are applied in registers in the output transform. Compiled with
- * -mavx512f and used only where the CPU has it (sr_conv_choose_kernel). */
+ * The 36 products are OpenBLAS SGEMMs, [cout x cin] x [cin x blocks]; the two
+ * transforms are AVX-512, 16 blocks of one block row at a time, over chunks of a
+ * few block rows so that a chunk's transformed input and products stay in L2.
+ * Bias and the activation are applied in registers in the output transform.
+ * Compiled with -mavx512f and used only where the CPU has it (sr_conv_choose_kernel). */
 #include <cblas.h>
 #include <immintrin.h>
 #include <string.h>
@@ -19,40 +20,42 @@
 #include "sr-conv.h"
 #include "sr-simd-avx512.h"
 
+/* Blocks transformed and multiplied together: one block row of ESPCN's 144-pixel
+ * tiles, 36 x (64 + 32) x 36 floats = 500 kB for its 64->32 layer. Measured on
+ * ESPCN x2 at 640x360 (ms a frame): 36 blocks 33.7, 72 35.5, 144 36.4. */
+#define CHUNK_BLOCKS 36
+#define NPOS 36          /* positions of a transformed 6x6 block: 36 matrix products */
+
 size_t
 sr_conv_winograd_packed_floats (const SrConv *conv)
 {
-  return (size_t) 16 * conv->cout * conv->cin;
+  return (size_t) NPOS * conv->cout * conv->cin;
 }
 
-/* U = G g G^T for every (co, ci), stored as [16][cout][cin]: the 16 left-hand
+/* U = G g G^T for every (co, ci), stored as [36][cout][cin]: the 36 left-hand
  * matrices of the products. */
 void
 sr_conv_winograd_pack (const SrConv *conv, float *packed)
 {
-  static const float G[4][3] = { { 1, 0, 0 }, { .5f, .5f, .5f }, { .5f, -.5f, .5f },
-    { 0, 0, 1 } };
+  static const double G[6][3] = { { 1 / 4.0, 0, 0 }, { -1 / 6.0, -1 / 6.0, -1 / 6.0 },
+    { -1 / 6.0, 1 / 6.0, -1 / 6.0 }, { 1 / 24.0, 1 / 12.0, 1 / 6.0 },
+    { 1 / 24.0, -1 / 12.0, 1 / 6.0 }, { 0, 0, 1 } };
   for (int co = 0; co < conv->cout; co++)
     for (int ci = 0; ci < conv->cin; ci++) {
       const float *g = conv->weight + ((size_t) co * conv->cin + ci) * 9;
-      float gg[4][3];
-      for (int i = 0; i < 4; i++)
+      double gg[6][3];
+      for (int i = 0; i < 6; i++)
         for (int j = 0; j < 3; j++)
           gg[i][j] = G[i][0] * g[j] + G[i][1] * g[3 + j] + G[i][2] * g[6 + j];
-      for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 4; j++)
-          packed[((size_t) (i * 4 + j) * conv->cout + co) * conv->cin + ci] =
-              gg[i][0] * G[j][0] + gg[i][1] * G[j][1] + gg[i][2] * G[j][2];
+      for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++)
+          packed[((size_t) (i * 6 + j) * conv->cout + co) * conv->cin + ci] =
+              (float) (gg[i][0] * G[j][0] + gg[i][1] * G[j][1] + gg[i][2] * G[j][2]);
     }
 }
 
-/* Blocks transformed and multiplied together: 16 x (64 + 32) x 160 floats is
- * 1 MB for ESPCN's 64->32 layer (2 block rows of its 144-pixel tiles). */
-#define CHUNK_BLOCKS 160
-
 typedef struct {
-  int bh, bw;          /* 2x2 blocks down and across */
-  size_t n;            /* bh * bw */
+  int bh, bw;          /* 4x4 blocks down and across */
   int ph, stride;      /* the padded input copy: rows, and floats from row to row */
 } Blocks;
 
@@ -60,12 +63,11 @@ static Blocks
 blocks_of (int out_h, int out_w)
 {
   Blocks b;
-  b.bh = (out_h + 1) / 2;
-  b.bw = (out_w + 1) / 2;
-  b.n = (size_t) b.bh * b.bw;
-  b.ph = 2 * b.bh + 2;
-  /* 32 floats of slack: a row's last vectors read past its last block */
-  b.stride = SR_CONV_PADDED_STRIDE (2 * b.bw + 2) + 32;
+  b.bh = (out_h + 3) / 4;
+  b.bw = (out_w + 3) / 4;
+  b.ph = 4 * b.bh + 2;
+  /* 68 floats of slack: the loads of a row's last 16 blocks reach past them */
+  b.stride = SR_CONV_PADDED_STRIDE (4 * b.bw + 2) + 68;
   return b;
 }
 
@@ -76,20 +78,40 @@ sr_conv_winograd_scratch_floats (const SrConv *conv, int out_h, int out_w)
    * the rows of a narrower output than this one are no longer */
   Blocks b = blocks_of (out_h, out_w);
   size_t chunk = MAX (CHUNK_BLOCKS, b.bw);
-  return (size_t) conv->cin * b.ph * b.stride + 16 * chunk * (conv->cin + conv->cout);
+  return (size_t) conv->cin * b.ph * b.stride + NPOS * chunk * (conv->cin + conv->cout);
 }
 
-/* Even and odd lanes of the 32 floats at @p: columns 2t and 2t + 1 of 16 blocks. */
+/* out[k] lane t = p[4t + k], k = 0 .. @n - 1: column k of 16 blocks 4 pixels apart. */
 static inline void
-load_pairs (const float *p, __m512 *even, __m512 *odd)
+load_phases (const float *p, __m512 *out, int n)
 {
-  const __m512i ie = _mm512_setr_epi32 (0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24,
-      26, 28, 30);
-  const __m512i io = _mm512_setr_epi32 (1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25,
-      27, 29, 31);
-  __m512 a = _mm512_loadu_ps (p), b = _mm512_loadu_ps (p + 16);
-  *even = _mm512_permutex2var_ps (a, ie, b);
-  *odd = _mm512_permutex2var_ps (a, io, b);
+  __m512 l0 = _mm512_loadu_ps (p), l1 = _mm512_loadu_ps (p + 16);
+  __m512 l2 = _mm512_loadu_ps (p + 32), l3 = _mm512_loadu_ps (p + 48);
+  for (int k = 0; k < n; k++) {
+    const __m512i idx = _mm512_add_epi32 (_mm512_setr_epi32 (0, 4, 8, 12, 16, 20, 24,
+            28, 0, 0, 0, 0, 0, 0, 0, 0), _mm512_set1_epi32 (k));
+    __m512 a = _mm512_permutex2var_ps (l0, idx, l1);   /* blocks 0-7 in lanes 0-7 */
+    __m512 b = _mm512_permutex2var_ps (l2, idx, l3);   /* blocks 8-15 */
+    out[k] = _mm512_shuffle_f32x4 (a, b, 0x44);
+  }
+}
+
+/* B^T x along one dimension, for the six vectors x[0], x[s], ..., x[5s]:
+ * B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0;
+ *        0 4 0 -5 0 1]. */
+static inline void
+input_1d (const __m512 *x, int s, __m512 *y, int t)
+{
+  const __m512 four = _mm512_set1_ps (4.f), five = _mm512_set1_ps (5.f);
+  const __m512 two = _mm512_set1_ps (2.f);
+  __m512 d0 = x[0], d1 = x[s], d2 = x[2 * s], d3 = x[3 * s], d4 = x[4 * s], d5 = x[5 * s];
+  __m512 a = _mm512_sub_ps (d4, d2), b = _mm512_sub_ps (d3, d1);
+  y[0] = _mm512_fmadd_ps (four, d0, _mm512_fnmadd_ps (five, d2, d4));
+  y[t] = _mm512_fnmadd_ps (four, _mm512_add_ps (d1, d2), _mm512_add_ps (d3, d4));
+  y[2 * t] = _mm512_fmadd_ps (four, _mm512_sub_ps (d1, d2), _mm512_sub_ps (d4, d3));
+  y[3 * t] = _mm512_fmadd_ps (two, b, a);
+  y[4 * t] = _mm512_fnmadd_ps (two, b, a);
+  y[5 * t] = _mm512_fmadd_ps (four, d1, _mm512_fnmadd_ps (five, d3, d5));
 }
 
 /* V = B^T d B for 16 blocks of block row @by of one channel (@pad: its padded
@@ -98,70 +120,84 @@ static inline void
 input_transform (const float *pad, int stride, int by, int bx0, float *v,
     size_t pos_stride, __mmask16 m)
 {
-  __m512 d[4][4];
-  for (int i = 0; i < 4; i++) {
-    const float *row = pad + (size_t) (2 * by + i) * stride + 2 * bx0;
-    load_pairs (row, &d[i][0], &d[i][1]);
-    load_pairs (row + 2, &d[i][2], &d[i][3]);
+  __m512 d[36], t[36];
+  for (int i = 0; i < 6; i++) {
+    const float *row = pad + (size_t) (4 * by + i) * stride + 4 * bx0;
+    load_phases (row, d + 6 * i, 4);        /* columns 0-3 of each block */
+    load_phases (row + 4, d + 6 * i + 4, 2);   /* columns 4-5 = the next's 0-1 */
   }
-  /* B^T d: rows; then (B^T d) B: columns. B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1] */
-  __m512 t[4][4];
-  for (int j = 0; j < 4; j++) {
-    t[0][j] = _mm512_sub_ps (d[0][j], d[2][j]);
-    t[1][j] = _mm512_add_ps (d[1][j], d[2][j]);
-    t[2][j] = _mm512_sub_ps (d[2][j], d[1][j]);
-    t[3][j] = _mm512_sub_ps (d[1][j], d[3][j]);
-  }
-  for (int i = 0; i < 4; i++) {
-    __m512 r[4];
-    r[0] = _mm512_sub_ps (t[i][0], t[i][2]);
-    r[1] = _mm512_add_ps (t[i][1], t[i][2]);
-    r[2] = _mm512_sub_ps (t[i][2], t[i][1]);
-    r[3] = _mm512_sub_ps (t[i][1], t[i][3]);
-    for (int j = 0; j < 4; j++)
-      _mm512_mask_storeu_ps (v + (size_t) (i * 4 + j) * pos_stride, m, r[j]);
-  }
+  for (int j = 0; j < 6; j++)   /* B^T d: down each column */
+    input_1d (d + j, 6, t + j, 6);
+  for (int i = 0; i < 6; i++)   /* (B^T d) B: along each row */
+    input_1d (t + 6 * i, 1, d + 6 * i, 1);
+  for (int p = 0; p < NPOS; p++)
+    _mm512_mask_storeu_ps (v + (size_t) p * pos_stride, m, d[p]);
+}
+
+/* A^T x along one dimension: A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0;
+ * 0 1 -1 8 -8 1]. */
+static inline void
+output_1d (const __m512 *x, int s, __m512 *y, int t)
+{
+  __m512 a = _mm512_add_ps (x[s], x[2 * s]), b = _mm512_sub_ps (x[s], x[2 * s]);
+  __m512 c = _mm512_add_ps (x[3 * s], x[4 * s]), d = _mm512_sub_ps (x[3 * s], x[4 * s]);
+  y[0] = _mm512_add_ps (_mm512_add_ps (x[0], a), c);
+  y[t] = _mm512_fmadd_ps (_mm512_set1_ps (2.f), d, b);
+  y[2 * t] = _mm512_fmadd_ps (_mm512_set1_ps (4.f), c, a);
+  y[3 * t] = _mm512_add_ps (_mm512_fmadd_ps (_mm512_set1_ps (8.f), d, b), x[5 * s]);
 }
 
 /* Y = A^T M A + bias, activated, for @nb (up to 16) blocks of block row @by of
- * channel @co, whose position p is at mm + p * @pos_stride + @t0:
- * A^T = [1 1 1 0; 0 1 -1 -1]. Writes rows 2by, 2by + 1 of @out (those inside it). */
+ * channel @co, whose position p is at mm + p * @pos_stride + @t0. Writes rows
+ * 4by .. 4by + 3 of @out (those inside it), pixels 4bx0 .. 4bx0 + 63. */
 static inline void
 output_transform (const SrConv *conv, const float *mm, size_t pos_stride, size_t t0,
     int co, int by, int bx0, int nb, SrMap *out)
 {
   __mmask16 m = nb >= 16 ? 0xffff : (__mmask16) ((1u << nb) - 1);
-  __m512 x[4][4];
-  for (int i = 0; i < 4; i++)
-    for (int j = 0; j < 4; j++)
-      x[i][j] = _mm512_maskz_loadu_ps (m, mm + (size_t) (i * 4 + j) * pos_stride + t0);
-  __m512 s[2][4];
-  for (int j = 0; j < 4; j++) {
-    s[0][j] = _mm512_add_ps (_mm512_add_ps (x[0][j], x[1][j]), x[2][j]);
-    s[1][j] = _mm512_sub_ps (_mm512_sub_ps (x[1][j], x[2][j]), x[3][j]);
-  }
+  __m512 x[36], s[24], y[16];
+  for (int p = 0; p < NPOS; p++)
+    x[p] = _mm512_maskz_loadu_ps (m, mm + (size_t) p * pos_stride + t0);
+  for (int j = 0; j < 6; j++)   /* A^T M: down each column, 6 rows to 4 */
+    output_1d (x + j, 6, s + j, 6);
+  for (int i = 0; i < 4; i++)   /* (A^T M) A: along each row, 6 columns to 4 */
+    output_1d (s + 6 * i, 1, y + 4 * i, 1);
   __m512 bias = _mm512_set1_ps (conv->bias[co]);
   float slope = conv->slopes ? conv->slopes[co] : 0.f;
-  const __m512i lo = _mm512_setr_epi32 (0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22,
-      7, 23);
-  const __m512i hi = _mm512_setr_epi32 (8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14,
-      30, 15, 31);
-  int x0 = 2 * bx0, w = out->w - x0;   /* output columns left from x0 */
-  __mmask16 m0 = w >= 16 ? 0xffff : w <= 0 ? 0 : (__mmask16) ((1u << w) - 1);
-  __mmask16 m1 = w >= 32 ? 0xffff : w <= 16 ? 0 : (__mmask16) ((1u << (w - 16)) - 1);
-  for (int i = 0; i < 2; i++) {
-    int y = 2 * by + i;
-    if (y >= out->h)
+  for (int q = 0; q < 16; q++)
+    y[q] = sr_activate16 (_mm512_add_ps (y[q], bias), conv->act, slope);
+
+  /* pixel 4t + j of a row is column j of block t: interleave the 4 columns */
+  const __m512i pair_lo = _mm512_setr_epi32 (0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21,
+      6, 22, 7, 23);
+  const __m512i pair_hi = _mm512_setr_epi32 (8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13,
+      29, 14, 30, 15, 31);
+  const __m512i quad_lo = _mm512_setr_epi64 (0, 8, 1, 9, 2, 10, 3, 11);
+  const __m512i quad_hi = _mm512_setr_epi64 (4, 12, 5, 13, 6, 14, 7, 15);
+  int x0 = 4 * bx0, w = out->w - x0;   /* output columns left from x0 */
+  for (int i = 0; i < 4; i++) {
+    int yy = 4 * by + i;
+    if (yy >= out->h)
       break;
-    __m512 e = _mm512_add_ps (_mm512_add_ps (_mm512_add_ps (s[i][0], s[i][1]), s[i][2]),
-        bias);
-    __m512 o = _mm512_add_ps (_mm512_sub_ps (_mm512_sub_ps (s[i][1], s[i][2]), s[i][3]),
-        bias);
-    e = sr_activate16 (e, conv->act, slope);
-    o = sr_activate16 (o, conv->act, slope);
-    float *dst = out->data + (size_t) co * sr_map_plane (out) + (size_t) y * out->w + x0;
-    _mm512_mask_storeu_ps (dst, m0, _mm512_permutex2var_ps (e, lo, o));
-    _mm512_mask_storeu_ps (dst + 16, m1, _mm512_permutex2var_ps (e, hi, o));
+    const __m512 *r = y + 4 * i;
+    __m512d p01l = _mm512_castps_pd (_mm512_permutex2var_ps (r[0], pair_lo, r[1]));
+    __m512d p01h = _mm512_castps_pd (_mm512_permutex2var_ps (r[0], pair_hi, r[1]));
+    __m512d p23l = _mm512_castps_pd (_mm512_permutex2var_ps (r[2], pair_lo, r[3]));
+    __m512d p23h = _mm512_castps_pd (_mm512_permutex2var_ps (r[2], pair_hi, r[3]));
+    __m512 q[4] = {
+      _mm512_castpd_ps (_mm512_permutex2var_pd (p01l, quad_lo, p23l)),
+      _mm512_castpd_ps (_mm512_permutex2var_pd (p01l, quad_hi, p23l)),
+      _mm512_castpd_ps (_mm512_permutex2var_pd (p01h, quad_lo, p23h)),
+      _mm512_castpd_ps (_mm512_permutex2var_pd (p01h, quad_hi, p23h)),
+    };
+    float *dst = out->data + (size_t) co * sr_map_plane (out) + (size_t) yy * out->w + x0;
+    for (int k = 0; k < 4; k++) {
+      int left = w - 16 * k;
+      if (left <= 0)
+        break;
+      __mmask16 mk = left >= 16 ? 0xffff : (__mmask16) ((1u << left) - 1);
+      _mm512_mask_storeu_ps (dst + 16 * k, mk, q[k]);
+    }
   }
 }
 
@@ -172,16 +208,12 @@ sr_conv_winograd (const SrConv *conv, const SrMap *in, SrMap *out, float *scratc
   const Blocks b = blocks_of (out->h, out->w);
   float *pad = scratch;
   sr_conv_pad_input (in, out->y0 - 1, out->x0 - 1, b.ph, b.stride, pad, b.stride);
-  /* A few block rows at a time, so the transformed input and the products of a
-   * chunk (16 x (cin + cout) x blocks floats) stay in L2 between the three stages:
-   * whole tiles at once ran from L3 and were only 9% faster than the direct
-   * kernel on ESPCN's 64->32 layer. */
   const int rows = MAX (1, MIN (b.bh, CHUNK_BLOCKS / b.bw));
   for (int by0 = 0; by0 < b.bh; by0 += rows) {
     const int nr = MIN (rows, b.bh - by0);
     const size_t n = (size_t) nr * b.bw;
-    float *v = pad + (size_t) cin * b.ph * b.stride;   /* [16][cin][n] */
-    float *mm = v + 16 * n * cin;                       /* [16][cout][n] */
+    float *v = pad + (size_t) cin * b.ph * b.stride;   /* [36][cin][n] */
+    float *mm = v + NPOS * n * cin;                     /* [36][cout][n] */
     for (int ci = 0; ci < cin; ci++) {
       const float *plane = pad + (size_t) ci * b.ph * b.stride;
       for (int by = by0; by < by0 + nr; by++)
@@ -192,7 +224,7 @@ sr_conv_winograd (const SrConv *conv, const SrMap *in, SrMap *out, float *scratc
               v + (size_t) ci * n + (size_t) (by - by0) * b.bw + bx, (size_t) cin * n, m);
         }
     }
-    for (int p = 0; p < 16; p++)
+    for (int p = 0; p < NPOS; p++)
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, (int) n, cin, 1.f,
           conv->packed + (size_t) p * cout * cin, cin, v + (size_t) p * cin * n,
           (int) n, 0.f, mm + (size_t) p * cout * n, (int) n);
