@@ -49,20 +49,20 @@ sr_conv_avx512_pack (const SrConv *conv, float *packed)
 void
 sr_conv_direct_avx512 (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
 {
-  const int r = conv->k / 2, cin = conv->cin;
+  const int k = conv->k, first = sr_conv_first_tap (conv), cin = conv->cin;
   const float *src;
   size_t plane;
   int stride;
-  if (r == 0) {
+  if (k == 1 && first == 0) {
     /* a 1x1 convolution reads no border: straight from the input map */
     src = in->data + (size_t) (out->y0 - in->y0) * in->w + (out->x0 - in->x0);
     plane = sr_map_plane (in);
     stride = in->w;
   } else {
-    stride = SR_CONV_PADDED_STRIDE (out->w + 2 * r);
-    plane = (size_t) (out->h + 2 * r) * stride;
-    sr_conv_pad_input (in, out->y0 - r, out->x0 - r, out->h + 2 * r, out->w + 2 * r,
-        scratch, stride);
+    stride = SR_CONV_PADDED_STRIDE (out->w + k - 1);
+    plane = (size_t) (out->h + k - 1) * stride;
+    sr_conv_pad_input (in, out->y0 + first, out->x0 + first, out->h + k - 1,
+        out->w + k - 1, scratch, stride);
     src = scratch;
   }
 

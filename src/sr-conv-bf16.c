@@ -67,12 +67,12 @@ pair_row_bf16 (const float *a, const float *b, int n, guint32 *dst)
   }
 }
 
-/* The input around @out's region as interleaved bfloat16 pairs, zero outside. */
+/* The @ph x @pw block at (@y0, @x0) of the grid as interleaved bfloat16 pairs, zero
+ * outside the input map. */
 static void
-pad_input_bf16 (const SrMap *in, const SrMap *out, int r, int cin, guint32 *pad, int stride)
+pad_input_bf16 (const SrMap *in, int y0, int x0, int ph, int pw, guint32 *pad, int stride)
 {
-  int ph = out->h + 2 * r, pw = out->w + 2 * r, np = (cin + 1) / 2;
-  int y0 = out->y0 - r, x0 = out->x0 - r;
+  int cin = in->c, np = (cin + 1) / 2;
   size_t plane = (size_t) in->h * in->w;
   /* valid columns [lo, hi) of each padded row */
   int lo = MAX (in->x0 - x0, 0), hi = MIN (in->x0 + in->w - x0, pw);
@@ -105,10 +105,10 @@ pad_input_bf16 (const SrMap *in, const SrMap *out, int r, int cin, guint32 *pad,
 void
 sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
 {
-  const int r = conv->k / 2, np = (conv->cin + 1) / 2;
-  const int ph = out->h + 2 * r, stride = SR_CONV_PADDED_STRIDE (out->w + 2 * r);
+  const int k = conv->k, first = sr_conv_first_tap (conv), np = (conv->cin + 1) / 2;
+  const int ph = out->h + k - 1, stride = SR_CONV_PADDED_STRIDE (out->w + k - 1);
   guint32 *pad = (guint32 *) scratch;
-  pad_input_bf16 (in, out, r, conv->cin, pad, stride);
+  pad_input_bf16 (in, out->y0 + first, out->x0 + first, ph, out->w + k - 1, pad, stride);
   /* the pairs are 32-bit lanes: the float32 loads and broadcasts carry them */
   conv_blocks_bf16 (conv, (const float *) pad, (size_t) ph * stride, stride, np, out);
 }

@@ -10,19 +10,19 @@
 static gboolean
 winograd_fits (const SrConv *conv)
 {
-  return conv->k == 3 && conv->cin >= 8 && conv->cout >= 8
+  return conv->k == 3 && conv->shift == 0 && conv->cin >= 8 && conv->cout >= 8
       && __builtin_cpu_supports ("avx512f");
 }
 
 size_t
 sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w)
 {
-  int r = conv->k / 2;
+  int e = conv->k - 1;   /* the padded copy's extra rows and columns */
   if (conv->kernel == sr_conv_gemm)   /* the im2col matrix */
     return (size_t) conv->cin * conv->k * conv->k * out_h * out_w;
   /* the direct kernels' zero-padded input copy (bfloat16 pairs take no more), or
    * Winograd's where it may run: precision=bf16 can switch a layer between them */
-  size_t padded = (size_t) conv->cin * (out_h + 2 * r) * SR_CONV_PADDED_STRIDE (out_w + 2 * r);
+  size_t padded = (size_t) conv->cin * (out_h + e) * SR_CONV_PADDED_STRIDE (out_w + e);
   if (winograd_fits (conv) || conv->kernel == sr_conv_winograd)
     return MAX (padded, sr_conv_winograd_scratch_floats (conv, out_h, out_w));
   return padded;
@@ -37,7 +37,7 @@ sr_conv_choose_kernel (SrConv *conv, gboolean bf16,
     bf16 = TRUE;
   gboolean avx512 = __builtin_cpu_supports ("avx512f");
   gboolean winograd = force && strcmp (force, "winograd") == 0
-      ? conv->k == 3 && avx512 : winograd_fits (conv);
+      ? conv->k == 3 && conv->shift == 0 && avx512 : winograd_fits (conv);
   if (force && strcmp (force, "avx512") == 0)
     winograd = FALSE;
   if (force && strcmp (force, "reference") == 0)
@@ -104,7 +104,7 @@ void
 sr_conv_reference (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
 {
   (void) scratch;
-  int k = conv->k, r = k / 2;
+  int k = conv->k, first = sr_conv_first_tap (conv);
   for (int co = 0; co < conv->cout; co++) {
     float *dst = out->data + (size_t) co * sr_map_plane (out);
     for (int y = 0; y < out->h; y++) {
@@ -114,7 +114,7 @@ sr_conv_reference (const SrConv *conv, const SrMap *in, SrMap *out, float *scrat
           for (int ky = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++)
               acc += (double) conv->weight[((co * conv->cin + ci) * k + ky) * k + kx]
-                  * map_at (in, ci, out->y0 + y + ky - r, out->x0 + x + kx - r);
+                  * map_at (in, ci, out->y0 + y + ky + first, out->x0 + x + kx + first);
         dst[y * out->w + x] = (float) acc;
       }
     }
@@ -153,12 +153,12 @@ im2col_row (const SrMap *in, const SrMap *out, int ci, int dy, int dx, float *ro
 void
 sr_conv_gemm (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
 {
-  int k = conv->k, r = k / 2;
+  int k = conv->k, first = sr_conv_first_tap (conv);
   int n = out->h * out->w, kk = conv->cin * k * k;
   for (int ci = 0; ci < conv->cin; ci++)
     for (int ky = 0; ky < k; ky++)
       for (int kx = 0; kx < k; kx++)
-        im2col_row (in, out, ci, ky - r, kx - r,
+        im2col_row (in, out, ci, ky + first, kx + first,
             scratch + (size_t) ((ci * k + ky) * k + kx) * n);
   for (int co = 0; co < conv->cout; co++) {
     float *dst = out->data + (size_t) co * n, b = conv->bias[co];

@@ -1,5 +1,7 @@
-/* 2-D convolution, stride 1, odd square kernel, zero 'same' padding at the image
- * border (see sr-map.h), with bias and activation fused into its output.
+/* 2-D convolution, stride 1, square kernel, zero 'same' padding at the image border
+ * (see sr-map.h), with bias and activation fused into its output. An odd kernel is
+ * centred on its output pixel; a window can be moved by `shift` (FSRCNN x3's
+ * sub-pixel form is a 4x4 kernel over input offsets -1 .. 2).
  *
  * The kernel that computes a layer is a function pointer chosen per layer, so a
  * faster kernel for one layer shape can be swapped in without touching the others.
@@ -27,15 +29,26 @@ struct _SrConv {
   const float *slopes;      /* [cout], PReLU only */
   SrConvKernel kernel;
   const float *packed;      /* the weights as a kernel wants them, or NULL */
+  int shift;                /* taps at input offsets first .. first + k - 1, where
+                             * first = shift - k / 2 (0: centred) */
 };
 
 /* Row stride of the zero-padded input copy the direct kernels make. */
 #define SR_CONV_PADDED_STRIDE(w) (((w) + 15) & ~15)
 
+/* Input offset of the first tap (row and column alike). */
+static inline int
+sr_conv_first_tap (const SrConv *conv)
+{
+  return conv->shift - conv->k / 2;
+}
+
+/* Context the layer reads around an output pixel, on its wider side. */
 static inline int
 sr_conv_radius (const SrConv *conv)
 {
-  return conv->k / 2;
+  int first = sr_conv_first_tap (conv), last = first + conv->k - 1;
+  return -first > last ? -first : last;
 }
 
 /* The @ph x @pw block of every channel of @in whose corner is at (@y0, @x0) of the

@@ -59,13 +59,15 @@ sr_fsrcnn_build (SrModel *model, GError **error)
         model->what);
     return FALSE;
   }
-  int r = model->scale, ks = sr_subpixel_kernel_size (k, r);
+  int r = model->scale, ks, shift;
+  sr_subpixel_window (k, r, &ks, &shift);
   float *cw = sr_model_alloc_weights (model, (gsize) r * r * d * ks * ks);
   float *cb = sr_model_alloc_weights (model, (gsize) r * r);
   sr_subpixel_from_transposed (w, b[0], d, k, r, cw, cb);
   double before = model->macs_per_pixel;
-  if (sr_model_conv_derived (model, v, r * r, ks, cw, cb, SR_ACT_NONE, error) < 0)
+  if ((v = sr_model_conv_derived (model, v, r * r, ks, cw, cb, SR_ACT_NONE, error)) < 0)
     return FALSE;
+  sr_model_conv_of (model, v)->shift = shift;
   /* the cost is the transposed convolution's own, not the zero-padded rewrite's */
   model->macs_per_pixel = before + (double) d * k * k;
   return TRUE;

@@ -11,32 +11,35 @@ floor_div (int a, int b)
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-int
-sr_subpixel_kernel_size (int k, int r)
+void
+sr_subpixel_window (int k, int r, int *size, int *shift)
 {
   int p = k / 2;
+  /* the offsets dy some phase i in [0, r) uses: 0 <= i + p - dy r < k */
   int lo = -floor_div (-(p - (k - 1)), r);   /* ceil ((p - k + 1) / r) */
   int hi = floor_div (r - 1 + p, r);
-  int radius = MAX (-lo, hi);
-  return 2 * radius + 1;
+  *size = hi - lo + 1;
+  *shift = lo + *size / 2;   /* first tap = shift - size / 2 = lo */
 }
 
 void
 sr_subpixel_from_transposed (const float *w, float bias, int cin, int k, int r,
     float *out_w, float *out_b)
 {
-  int p = k / 2, ks = sr_subpixel_kernel_size (k, r), rad = ks / 2;
+  int p = k / 2, ks, shift;
+  sr_subpixel_window (k, r, &ks, &shift);
+  int lo = shift - ks / 2;
   memset (out_w, 0, sizeof (float) * r * r * cin * ks * ks);
   for (int i = 0; i < r; i++)
     for (int j = 0; j < r; j++) {
       out_b[i * r + j] = bias;
       for (int c = 0; c < cin; c++)
-        for (int dy = -rad; dy <= rad; dy++)
-          for (int dx = -rad; dx <= rad; dx++) {
+        for (int dy = lo; dy < lo + ks; dy++)
+          for (int dx = lo; dx < lo + ks; dx++) {
             int ky = i + p - dy * r, kx = j + p - dx * r;
             if (ky < 0 || ky >= k || kx < 0 || kx >= k)
               continue;
-            out_w[(((i * r + j) * cin + c) * ks + dy + rad) * ks + dx + rad] =
+            out_w[(((i * r + j) * cin + c) * ks + dy - lo) * ks + dx - lo] =
                 w[(c * k + ky) * k + kx];
           }
     }

@@ -4,11 +4,14 @@
  * is channel i r + j at (y, x). Both compute the same sums. */
 #pragma once
 
-/* Side of the equivalent convolution's (odd, square) kernel. */
-int sr_subpixel_kernel_size (int k, int r);
+/* The equivalent convolution's window: @size x @size taps over the input offsets
+ * that some phase uses, moved by @shift from centred (SrConv.shift). For k = 9:
+ * 5 (shift 0) at x2, 4 (shift 1: offsets -1 .. 2) at x3, 3 (shift 0) at x4, where
+ * a centred window would need 5 at x3. */
+void sr_subpixel_window (int k, int r, int *size, int *shift);
 
-/* @w: [cin][1][k][k]; @out_w: [r*r][cin][ks][ks] (ks from the function above),
- * @out_b: [r*r]. */
+/* @w: [cin][1][k][k]; @out_w: [r*r][cin][size][size] (size from the function
+ * above), @out_b: [r*r]. */
 void sr_subpixel_from_transposed (const float *w, float bias, int cin, int k, int r,
     float *out_w, float *out_b);
 

@@ -19,7 +19,8 @@ random_floats (GRand *rand, gsize n)
 }
 
 static void
-check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, int img_w)
+check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, int img_h,
+    int img_w)
 {
   /* an input map somewhere inside the image, an output map inside that minus the
    * radius where it can, clipped to the image as the runner does */
@@ -27,7 +28,8 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
     g_rand_int_range (rand, 0, img_w / 3 + 1), 0, 0 };
   in_rect.h = g_rand_int_range (rand, 1, img_h - in_rect.y0 + 1);
   in_rect.w = g_rand_int_range (rand, 1, img_w - in_rect.x0 + 1);
-  SrRect out_rect = sr_rect_grow_clip (in_rect, -(k / 2), img_h, img_w);
+  SrConv conv = { cin, cout, k, NULL, NULL, act, NULL, NULL, NULL, shift };
+  SrRect out_rect = sr_rect_grow_clip (in_rect, -sr_conv_radius (&conv), img_h, img_w);
   if (out_rect.h <= 0 || out_rect.w <= 0)
     out_rect = in_rect;
   g_autofree float *w = random_floats (rand, (gsize) cout * cin * k * k);
@@ -36,7 +38,9 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
   g_autofree float *in = random_floats (rand, (gsize) cin * in_rect.h * in_rect.w);
   gsize out_n = (gsize) cout * out_rect.h * out_rect.w;
   g_autofree float *ref = g_new (float, out_n), *got = g_new (float, out_n);
-  SrConv conv = { cin, cout, k, w, b, act, slopes, NULL, NULL };
+  conv.weight = w;
+  conv.bias = b;
+  conv.slopes = slopes;
   /* room for every kernel: gemm's im2col and the direct kernels' padded copy */
   conv.kernel = sr_conv_gemm;
   gsize gemm_room = sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w);
@@ -64,7 +68,7 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
     abs_w[i] = fabsf (w[i]);
   for (gsize i = 0; i < (gsize) cin * in_rect.h * in_rect.w; i++)
     abs_in[i] = fabsf (in[i]);
-  SrConv abs_conv = { cin, cout, k, abs_w, zero_b, SR_ACT_NONE, NULL, NULL, NULL };
+  SrConv abs_conv = { cin, cout, k, abs_w, zero_b, SR_ACT_NONE, NULL, NULL, NULL, shift };
   SrMap abs_in_map = in_map, bound_map = ref_map;
   abs_in_map.data = abs_in;
   bound_map.data = bound;
@@ -93,8 +97,8 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
       sr_conv_direct_bf16 (&conv, &in_map, &got_map, scratch);
       conv.packed = NULL;
     } else {
-      if (k != 3 || !__builtin_cpu_supports ("avx512f"))
-        continue;   /* 3x3 only, and only dispatched there */
+      if (k != 3 || shift != 0 || !__builtin_cpu_supports ("avx512f"))
+        continue;   /* centred 3x3 only, and only dispatched there */
       packed = g_new (float, sr_conv_winograd_packed_floats (&conv));
       sr_conv_winograd_pack (&conv, packed);
       conv.packed = packed;
@@ -110,9 +114,9 @@ check_conv (GRand *rand, int cin, int cout, int k, SrActivation act, int img_h, 
       double allowed = kernel == 2 ? bound[i] / 128 + 1e-4
           : kernel == 3 ? bound[i] * 4e-6 + 1e-4 : 1e-4;
       if (err > allowed)
-        g_error ("%s conv %dx%d %d->%d act %d on %dx%d: error %g at %" G_GSIZE_FORMAT
-            " (allowed %g)", name, k, k, cin, cout, act, out_rect.h, out_rect.w, err, i,
-            allowed);
+        g_error ("%s conv %dx%d (shift %d) %d->%d act %d on %dx%d: error %g at %"
+            G_GSIZE_FORMAT " (allowed %g)", name, k, k, shift, cin, cout, act, out_rect.h,
+            out_rect.w, err, i, allowed);
       max_err = MAX (max_err, err);
     }
   }
@@ -122,9 +126,12 @@ static void
 test_conv_kernels_match_reference (void)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (7);
-  static const int shapes[][3] = {
-    { 1, 64, 5 }, { 64, 32, 3 }, { 32, 9, 3 }, { 1, 7, 1 }, { 3, 5, 9 }, { 12, 12, 3 },
-    { 32, 4, 3 }, { 16, 1, 3 }, { 8, 13, 1 }, { 56, 4, 5 },
+  /* cin, cout, k, shift: ESPCN's, FSRCNN's (its x3 transposed convolution as a 4x4
+   * window over offsets -1 .. 2), LESRCNN's, and odd ones */
+  static const int shapes[][4] = {
+    { 1, 64, 5, 0 }, { 64, 32, 3, 0 }, { 32, 9, 3, 0 }, { 1, 7, 1, 0 }, { 3, 5, 9, 0 },
+    { 12, 12, 3, 0 }, { 32, 4, 3, 0 }, { 16, 1, 3, 0 }, { 8, 13, 1, 0 }, { 56, 4, 5, 0 },
+    { 56, 9, 4, 1 }, { 6, 3, 4, 0 }, { 5, 9, 3, -1 },
   };
   for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
     for (int act = SR_ACT_NONE; act <= SR_ACT_PRELU; act++)
@@ -133,7 +140,7 @@ test_conv_kernels_match_reference (void)
          * Winograd's chunks of a few block rows), and rows longer than a chunk */
         int max_w = trial < 2 ? 24 : trial < 4 ? 130 : 420;
         int max_h = trial < 4 ? 24 : 40;
-        check_conv (rand, shapes[s][0], shapes[s][1], shapes[s][2], act,
+        check_conv (rand, shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3], act,
             g_rand_int_range (rand, 1, max_h), g_rand_int_range (rand, 1, max_w));
       }
 }
@@ -168,7 +175,8 @@ test_transposed_as_subpixel (void)
   static const int kernels[] = { 3, 5, 9 };
   for (gsize ki = 0; ki < G_N_ELEMENTS (kernels); ki++)
     for (int r = 2; r <= 4; r++) {
-      int k = kernels[ki], cin = 3, h = 7, w = 11, ks = sr_subpixel_kernel_size (k, r);
+      int k = kernels[ki], cin = 3, h = 7, w = 11, ks, shift;
+      sr_subpixel_window (k, r, &ks, &shift);
       g_autofree float *wt = random_floats (rand, (gsize) cin * k * k);
       g_autofree float *in = random_floats (rand, (gsize) cin * h * w);
       g_autofree float *want = g_new (float, (gsize) h * w * r * r);
@@ -176,7 +184,7 @@ test_transposed_as_subpixel (void)
       g_autofree float *cw = g_new (float, (gsize) r * r * cin * ks * ks);
       g_autofree float *cb = g_new (float, (gsize) r * r);
       sr_subpixel_from_transposed (wt, 0.25f, cin, k, r, cw, cb);
-      SrConv conv = { cin, r * r, ks, cw, cb, SR_ACT_NONE, NULL, NULL, NULL };
+      SrConv conv = { cin, r * r, ks, cw, cb, SR_ACT_NONE, NULL, NULL, NULL, shift };
       g_autofree float *phases = g_new (float, (gsize) r * r * h * w);
       SrMap in_map = { in, cin, 0, 0, h, w }, out_map = { phases, r * r, 0, 0, h, w };
       sr_conv_reference (&conv, &in_map, &out_map, NULL);
@@ -218,7 +226,7 @@ test_tanh_error_bound (void)
   for (int i = 0; i < n; i++)
     x[i] = (float) (-12 + i / 4096.0);
   float one = 1.f, zero = 0.f, packed[8];
-  SrConv conv = { 1, 1, 1, &one, &zero, SR_ACT_TANH, NULL, NULL, packed };
+  SrConv conv = { 1, 1, 1, &one, &zero, SR_ACT_TANH, NULL, NULL, packed, 0 };
   sr_conv_avx512_pack (&conv, packed);
   g_autofree float *scratch = g_new (float, sr_conv_scratch_floats (&conv, 1, n));
   SrMap in = { x, 1, 0, 0, 1, n }, out = { y, 1, 0, 0, 1, n };
