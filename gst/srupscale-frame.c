@@ -14,9 +14,11 @@ struct _SrFramePath {
   gboolean has_alpha;
   /* RGB only: the frame as planar YCbCr (Y444) and alpha (GRAY8), at both sizes */
   Scratch lo, hi, lo_alpha, hi_alpha;
-  /* chroma: lo -> hi, bicubic (it scales luma too, which the network overwrites) */
+  /* RGB only: Cb and Cr planes of lo and hi seen as GRAY8 frames (same buffers) */
+  GstVideoInfo lo_plane[2], hi_plane[2];
+  /* YUV: chroma lo -> hi, bicubic (it scales luma too, which the network
+   * overwrites); RGB: one GRAY8 plane lo -> hi (Cb, Cr and alpha in turn) */
   GstVideoConverter *chroma;
-  GstVideoConverter *alpha;
 };
 
 /* Catmull-Rom (B = 0, C = 0.5), the bicubic of the SR literature; GStreamer's
@@ -43,6 +45,16 @@ scratch_init (Scratch *s, GstVideoFormat format, int width, int height)
   s->buffer = gst_buffer_new_allocate (NULL, s->info.size, NULL);
 }
 
+/* Plane @plane (1 or 2) of the Y444 scratch @s as a GRAY8 frame of the same buffer. */
+static void
+plane_view_init (GstVideoInfo *view, const Scratch *s, int plane)
+{
+  gst_video_info_set_format (view, GST_VIDEO_FORMAT_GRAY8, s->info.width, s->info.height);
+  view->offset[0] = s->info.offset[plane];
+  view->stride[0] = s->info.stride[plane];
+  view->size = s->info.size;
+}
+
 static void
 scratch_clear (Scratch *s)
 {
@@ -66,13 +78,17 @@ sr_frame_path_new (const GstVideoInfo *in_info, const GstVideoInfo *out_info,
     int w = in_info->width, h = in_info->height, W = out_info->width, H = out_info->height;
     scratch_init (&path->lo, GST_VIDEO_FORMAT_Y444, w, h);
     scratch_init (&path->hi, GST_VIDEO_FORMAT_Y444, W, H);
-    path->chroma = gst_video_converter_new (&path->lo.info, &path->hi.info,
+    for (int i = 0; i < 2; i++) {
+      plane_view_init (&path->lo_plane[i], &path->lo, 1 + i);
+      plane_view_init (&path->hi_plane[i], &path->hi, 1 + i);
+    }
+    /* the chroma planes alone: scaling Y444 whole would scale luma too, a third of
+     * the work, which the network's output then replaces */
+    path->chroma = gst_video_converter_new (&path->lo_plane[0], &path->hi_plane[0],
         converter_config (n_threads));
     if (path->has_alpha) {
       scratch_init (&path->lo_alpha, GST_VIDEO_FORMAT_GRAY8, w, h);
       scratch_init (&path->hi_alpha, GST_VIDEO_FORMAT_GRAY8, W, H);
-      path->alpha = gst_video_converter_new (&path->lo_alpha.info, &path->hi_alpha.info,
-          converter_config (n_threads));
     }
   } else if (!GST_VIDEO_INFO_IS_GRAY (in_info)) {
     path->chroma = gst_video_converter_new (in_info, out_info,
@@ -87,7 +103,6 @@ sr_frame_path_free (SrFramePath *path)
   if (path == NULL)
     return;
   g_clear_pointer (&path->chroma, gst_video_converter_free);
-  g_clear_pointer (&path->alpha, gst_video_converter_free);
   scratch_clear (&path->lo);
   scratch_clear (&path->hi);
   scratch_clear (&path->lo_alpha);
@@ -107,26 +122,53 @@ upscale_luma (SrRunner *runner, const GstVideoFrame *lo, GstVideoFrame *hi)
       GST_VIDEO_FRAME_COMP_STRIDE (hi, GST_VIDEO_COMP_Y));
 }
 
+/* One GRAY8 plane lo -> hi through the chroma converter; views of planes of our
+ * own buffers (mapped here one pair at a time, never twice at once). */
+static gboolean
+scale_plane (SrFramePath *path, const GstVideoInfo *lo_info, GstBuffer *lo_buf,
+    const GstVideoInfo *hi_info, GstBuffer *hi_buf)
+{
+  GstVideoFrame lo, hi;
+  if (!gst_video_frame_map (&lo, lo_info, lo_buf, GST_MAP_READ))
+    return FALSE;
+  if (!gst_video_frame_map (&hi, hi_info, hi_buf, GST_MAP_WRITE)) {
+    gst_video_frame_unmap (&lo);
+    return FALSE;
+  }
+  gst_video_converter_frame (path->chroma, &lo, &hi);
+  gst_video_frame_unmap (&lo);
+  gst_video_frame_unmap (&hi);
+  return TRUE;
+}
+
 static gboolean
 process_rgb (SrFramePath *path, SrRunner *runner, const GstVideoFrame *in,
     GstVideoFrame *out)
 {
   gboolean alpha = path->has_alpha;
-  if (!scratch_map (&path->lo) || !scratch_map (&path->hi)
-      || (alpha && (!scratch_map (&path->lo_alpha) || !scratch_map (&path->hi_alpha))))
-    return FALSE;   /* system memory we allocated: cannot fail in practice */
+  /* system memory we allocated: mapping it cannot fail in practice */
+  if (!scratch_map (&path->lo) || (alpha && !scratch_map (&path->lo_alpha)))
+    return FALSE;
   sr_rgb_to_ycbcr (in, &path->lo.frame, alpha ? &path->lo_alpha.frame : NULL);
-  gst_video_converter_frame (path->chroma, &path->lo.frame, &path->hi.frame);
+  gst_video_frame_unmap (&path->lo.frame);
   if (alpha)
-    gst_video_converter_frame (path->alpha, &path->lo_alpha.frame, &path->hi_alpha.frame);
+    gst_video_frame_unmap (&path->lo_alpha.frame);
+  for (int i = 0; i < 2; i++)
+    if (!scale_plane (path, &path->lo_plane[i], path->lo.buffer, &path->hi_plane[i],
+            path->hi.buffer))
+      return FALSE;
+  if (alpha && !scale_plane (path, &path->lo_alpha.info, path->lo_alpha.buffer,
+          &path->hi_alpha.info, path->hi_alpha.buffer))
+    return FALSE;
+  if (!scratch_map (&path->lo) || !scratch_map (&path->hi)
+      || (alpha && !scratch_map (&path->hi_alpha)))
+    return FALSE;
   upscale_luma (runner, &path->lo.frame, &path->hi.frame);
   sr_ycbcr_to_rgb (&path->hi.frame, alpha ? &path->hi_alpha.frame : NULL, out);
   gst_video_frame_unmap (&path->lo.frame);
   gst_video_frame_unmap (&path->hi.frame);
-  if (alpha) {
-    gst_video_frame_unmap (&path->lo_alpha.frame);
+  if (alpha)
     gst_video_frame_unmap (&path->hi_alpha.frame);
-  }
   return TRUE;
 }
 
