@@ -284,6 +284,23 @@ GST_START_TEST (test_every_builtin_model)
         fail_unless_equals_int (GST_VIDEO_INFO_HEIGHT (&info), 34 * scale);
         gst_sample_unref (sample);
         shipped++;
+        /* and the network that ran is the one asked for */
+        GstHarness *h = gst_harness_new ("srupscale");
+        gst_util_set_object_arg (G_OBJECT (h->element), "model", families[f]);
+        g_object_set (h->element, "scale", scale, NULL);
+        gst_harness_set_src_caps_str (h, "video/x-raw,format=GRAY8,width=16,height=12,"
+            "framerate=30/1");
+        GstVideoInfo gray;
+        gst_video_info_set_format (&gray, GST_VIDEO_FORMAT_GRAY8, 16, 12);
+        const guint8 v[1] = { 90 };
+        fail_unless_equals_int (gst_harness_push (h, flat_buffer (&gray, v)), GST_FLOW_OK);
+        gst_buffer_unref (gst_harness_pull (h));
+        g_autofree char *model_info = NULL;
+        g_object_get (h->element, "model-info", &model_info, NULL);
+        g_autofree char *want = g_strdup_printf ("%s x%d", families[f], scale);
+        fail_unless (model_info && g_str_has_prefix (model_info, want), "asked %s, runs %s",
+            want, model_info);
+        gst_harness_teardown (h);
       } else {
         g_autofree char *says = g_strdup_printf ("no built-in %s weights for x%d",
             families[f], scale);
