@@ -11,7 +11,7 @@ void
 sr_plan_make (const SrModel *model, SrPlan *plan)
 {
   int n = model->n_steps;
-  /* Margins, from the output back: a k x k convolution needs k/2 more pixels of
+  /* Margins, from the output back: a convolution needs its radius more pixels of
    * its input; a shuffle by r needs ceil(m / r) of its coarser input. */
   for (int v = 0; v <= n; v++)
     plan->margin[v] = 0;
