@@ -30,4 +30,4 @@ if ! grep -q "<file>$name.safetensors</file>" "$xml"; then
     echo '</gresources>'
   } > "$xml"
 fi
-echo "shipped $name: $(grep -o '"steps":"[0-9]*"' "$models/$name.safetensors" || true)"
+echo "shipped $name: $(grep -a -o '"steps":"[0-9]*"' "$models/$name.safetensors" || true)"
