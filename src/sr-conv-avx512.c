@@ -18,8 +18,6 @@
 #include "sr-conv.h"
 #include "sr-simd-avx512.h"
 
-#define NV SR_BLOCK_NV
-
 size_t
 sr_conv_avx512_packed_floats (const SrConv *conv)
 {

@@ -13,8 +13,6 @@
 #include "sr-conv.h"
 #include "sr-simd-avx512.h"
 
-#define NV SR_BLOCK_NV
-
 static inline guint16
 to_bf16 (float f)
 {
