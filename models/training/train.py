@@ -108,6 +108,8 @@ def export(net, args, step, elapsed, psnr):
                  "patch": str(args.patch),
                  "train_seconds": "%.0f" % elapsed,
                  "set5_psnr_pytorch": "%.2f" % psnr})
+    if args.init_from:
+        meta["initialised_from"] = args.init_from
     tensors = {k: v.detach().numpy() for k, v in net.state_dict().items()}
     safetensors_io.save(os.path.join(model_dir, name + ".safetensors"), tensors, meta)
     # Golden vectors: an odd-sized crop of a real image, and PyTorch's output on it.
@@ -120,6 +122,20 @@ def export(net, args, step, elapsed, psnr):
                                      if args.export_dir else name + ".safetensors"),
                         {"input": x.numpy()[0, 0], "output": y.numpy()[0, 0]},
                         {"family": args.family, "scale": str(args.scale)})
+
+
+def warm_start(net, path):
+    """Copies into @net every tensor of the checkpoint at @path with the same name
+    and shape: a network of one scale starts from one trained at another, as the
+    FSRCNN paper fine-tunes x3/x4 from x2 (only the upsampling layer differs)."""
+    source = torch.load(path)["net"]
+    own = net.state_dict()
+    copied = {k: v for k, v in source.items() if k in own and own[k].shape == v.shape}
+    own.update(copied)
+    net.load_state_dict(own)
+    fresh = sorted(set(own) - set(copied))
+    print("warm start from %s: %d tensors copied, fresh: %s" %
+          (os.path.basename(path), len(copied), ", ".join(fresh) or "none"), flush=True)
 
 
 def main():
@@ -144,6 +160,11 @@ def main():
     ap.add_argument("--eval-every", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--export-dir", help="export here instead of models/ and tests/golden/")
+    ap.add_argument("--init-from", metavar="NAME",
+                    help="a fresh run starts from checkpoint NAME (e.g. lesrcnn_x2): every "
+                    "tensor whose name and shape match is copied, the rest (the "
+                    "upsampler of another scale) keeps its random start; ignored when "
+                    "resuming")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -168,8 +189,11 @@ def main():
         rng.bit_generator.state = state["rng"]
         torch.set_rng_state(state["torch_rng"])
         print("resumed %s at step %d (%.0f s trained)" % (name, step, elapsed), flush=True)
-    elif os.path.exists(curve_path):
-        os.remove(curve_path)
+    else:
+        if os.path.exists(curve_path):
+            os.remove(curve_path)
+        if args.init_from:
+            warm_start(net, os.path.join(ckpt_dir, args.init_from + ".pt"))
 
     pairs = load_pairs(args.scale, args.patch)
     sampler = PatchSampler(pairs, args.scale, args.patch, rng)
