@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """Plots Set5 PSNR against training steps for every curves/*.csv (written by
 train.py) into models/learning-curves.png, with bicubic's PSNR as a dashed line.
+A run warm-started from another scale (train.py --init-from) says so in its label:
+its hours and steps are its own, on top of its source's.
 
     /usr/bin/python3 models/training/plot_curves.py
 """
@@ -9,6 +11,7 @@ import glob
 import os
 
 import matplotlib
+import torch
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -16,6 +19,15 @@ import matplotlib.pyplot as plt  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Bicubic on Set5 with the same protocol (checked by the bicubic-protocol test).
 BICUBIC = {2: 33.65, 3: 30.39, 4: 28.42}
+
+
+def warm_start_source(name):
+    """The run @name started from (train.py --init-from), or None, as its
+    checkpoint records it."""
+    path = os.path.join(HERE, "checkpoints", name + ".pt")
+    if not os.path.exists(path):
+        return None
+    return torch.load(path)["args"].get("init_from")
 
 
 def main():
@@ -31,7 +43,9 @@ def main():
             steps = [int(r[0]) / 1000 for r in rows]
             psnr = [float(r[2]) for r in rows]
             hours = float(rows[-1][1]) / 3600
-            ax.plot(steps, psnr, marker="o", label="%s (%.1f h)" % (name, hours))
+            source = warm_start_source(name)
+            label = "%s (%.1f h%s)" % (name, hours, ", from " + source if source else "")
+            ax.plot(steps, psnr, marker="o", label=label)
         ax.axhline(BICUBIC[scale], color="gray", linestyle="--", label="bicubic")
         ax.set_title("x%d" % scale)
         ax.set_xlabel("training steps (thousands)")
