@@ -27,7 +27,7 @@ def warm_start_source(name):
     path = os.path.join(HERE, "checkpoints", name + ".pt")
     if not os.path.exists(path):
         return None
-    return torch.load(path)["args"].get("init_from")
+    return torch.load(path).get("init_from")
 
 
 def main():

@@ -93,7 +93,7 @@ def learning_rate(step, start, total, base):
     return base * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * t)))
 
 
-def export(net, args, step, elapsed, psnr):
+def export(net, args, step, elapsed, psnr, init_from):
     """The model, with its golden vectors beside it (models/ and tests/golden/ by
     default; --export-dir puts both in one folder instead, to stage a run)."""
     name = "%s_x%d" % (args.family, args.scale)
@@ -108,8 +108,8 @@ def export(net, args, step, elapsed, psnr):
                  "patch": str(args.patch),
                  "train_seconds": "%.0f" % elapsed,
                  "set5_psnr_pytorch": "%.2f" % psnr})
-    if args.init_from:
-        meta["initialised_from"] = args.init_from
+    if init_from:
+        meta["initialised_from"] = init_from
     tensors = {k: v.detach().numpy() for k, v in net.state_dict().items()}
     safetensors_io.save(os.path.join(model_dir, name + ".safetensors"), tensors, meta)
     # Golden vectors: an odd-sized crop of a real image, and PyTorch's output on it.
@@ -181,6 +181,9 @@ def main():
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     rng = np.random.default_rng(args.seed)
     step, elapsed = 0, 0.0
+    # Where the run's weights started: set by --init-from on a fresh run, then kept
+    # in the checkpoint so that later cycles (resumed with other args) still say it.
+    init_from = None
     if os.path.exists(ckpt_path):
         state = torch.load(ckpt_path)
         net.load_state_dict(state["net"])
@@ -188,12 +191,14 @@ def main():
         step, elapsed = state["step"], state["elapsed"]
         rng.bit_generator.state = state["rng"]
         torch.set_rng_state(state["torch_rng"])
+        init_from = state.get("init_from")
         print("resumed %s at step %d (%.0f s trained)" % (name, step, elapsed), flush=True)
     else:
         if os.path.exists(curve_path):
             os.remove(curve_path)
         if args.init_from:
             warm_start(net, os.path.join(ckpt_dir, args.init_from + ".pt"))
+            init_from = args.init_from
 
     pairs = load_pairs(args.scale, args.patch)
     sampler = PatchSampler(pairs, args.scale, args.patch, rng)
@@ -203,7 +208,8 @@ def main():
         tmp = ckpt_path + ".tmp"
         torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "step": step,
                     "elapsed": elapsed, "rng": rng.bit_generator.state,
-                    "torch_rng": torch.get_rng_state(), "args": vars(args)}, tmp)
+                    "torch_rng": torch.get_rng_state(), "args": vars(args),
+                    "init_from": init_from}, tmp)
         os.replace(tmp, ckpt_path)
 
     t0 = time.time()
@@ -231,7 +237,7 @@ def main():
             psnr = evaluate_set5(net, args.scale)
             with open(curve_path, "a") as f:
                 f.write("%d,%.0f,%.3f\n" % (step, elapsed, psnr))
-            export(net, args, step, elapsed, psnr)
+            export(net, args, step, elapsed, psnr, init_from)
             print("%s step %d  %.0f s  loss %.5f  Set5 %.3f dB" %
                   (name, step, elapsed, loss.item(), psnr), flush=True)
         if step % args.checkpoint_every == 0 or step == args.steps:
