@@ -49,6 +49,9 @@ struct _SrModel {
   SrValue values[SR_MAX_STEPS + 1];
   double macs_per_pixel;  /* the network's own cost, per input pixel */
   GPtrArray *owned;       /* weights a family derived at load time */
+  gsize n_params;         /* of the tensors the family read */
+  gsize weight_bytes;     /* their bytes */
+  gsize derived_bytes;    /* bytes of @owned (ever allocated) */
 };
 
 /* The weights of @name, after checking it has exactly the @n_dims dimensions of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "sr-model-private.h"
 
 #include <stdlib.h>
@@ -47,9 +48,28 @@ sr_model_tensor (SrModel *model, const char *name, int n_dims, gint64 *shape,
     g_string_free (want, TRUE);
     return NULL;
   }
+  /* the budget, before the values are read: a hostile file can name tensors of
+   * 64 MiB each, and a family reads tens of them */
+  if (t->data == NULL && model->weight_bytes + t->n_elements * sizeof (float)
+      > SR_MAX_WEIGHT_BYTES) {
+    g_set_error (error, SR_ERROR, SR_ERROR_BAD_SHAPE,
+        "%s: the weights of this %s network need more than %d MiB (with tensor \"%s\" "
+        "at least %" G_GSIZE_FORMAT " bytes); this engine loads at most %d MiB",
+        model->what, model->family, SR_MAX_WEIGHT_BYTES >> 20, name,
+        model->weight_bytes + t->n_elements * sizeof (float), SR_MAX_WEIGHT_BYTES >> 20);
+    return NULL;
+  }
+  gboolean fresh = t->data == NULL;
+  const float *data = sr_tensor_file_read (model->file, t, error);
+  if (data == NULL)
+    return NULL;
+  if (fresh) {
+    model->weight_bytes += t->n_elements * sizeof (float);
+    model->n_params += t->n_elements;
+  }
   for (int i = 0; i < n_dims; i++)
     shape[i] = t->shape[i];
-  return t->data;
+  return data;
 }
 
 /* Room for one more step (and a convolution, if @conv). */
@@ -175,6 +195,7 @@ sr_model_alloc_weights (SrModel *model, gsize n_floats)
 {
   float *p = g_aligned_alloc0 (MAX (n_floats, 1), sizeof (float), 64);
   g_ptr_array_add (model->owned, p);
+  model->derived_bytes += n_floats * sizeof (float);
   return p;
 }
 
@@ -220,13 +241,15 @@ read_header_facts (SrModel *model, GError **error)
   return TRUE;
 }
 
-SrModel *
-sr_model_new_from_bytes (GBytes *bytes, const char *what, GError **error)
+/* Builds the network of @file (whose values are read as the family asks for them:
+ * tensors it does not use are never read). Takes @file. */
+static SrModel *
+model_new (SrTensorFile *file, const char *what, GError **error)
 {
   SrModel *model = g_new0 (SrModel, 1);
   model->what = g_strdup (what);
   model->owned = g_ptr_array_new_with_free_func (g_aligned_free);
-  model->file = sr_tensor_file_parse (bytes, what, error);
+  model->file = file;
   if (model->file == NULL || !read_header_facts (model, error))
     goto fail;
   for (gsize i = 0; i < G_N_ELEMENTS (families); i++) {
@@ -234,6 +257,7 @@ sr_model_new_from_bytes (GBytes *bytes, const char *what, GError **error)
       model->values[0] = (SrValue) { 1, 1 };
       if (!families[i].build (model, error) || !check_output (model, error))
         goto fail;
+      sr_tensor_file_close_source (model->file);
       sr_model_set_bf16 (model, FALSE);
       return model;
     }
@@ -251,17 +275,15 @@ fail:
 }
 
 SrModel *
+sr_model_new_from_bytes (GBytes *bytes, const char *what, GError **error)
+{
+  return model_new (sr_tensor_file_open_bytes (bytes, what, error), what, error);
+}
+
+SrModel *
 sr_model_new_from_file (const char *path, GError **error)
 {
-  g_autoptr (GError) io_error = NULL;
-  g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, &io_error);
-  if (mapped == NULL) {
-    g_set_error (error, SR_ERROR, SR_ERROR_NOT_FOUND,
-        "cannot read model file: %s", io_error->message);
-    return NULL;
-  }
-  g_autoptr (GBytes) bytes = g_mapped_file_get_bytes (mapped);
-  return sr_model_new_from_bytes (bytes, path, error);
+  return model_new (sr_tensor_file_open (path, error), path, error);
 }
 
 void
@@ -297,13 +319,13 @@ sr_model_get_metadata (const SrModel *model, const char *key)
 gsize
 sr_model_get_n_params (const SrModel *model)
 {
-  gsize n = 0;
-  GHashTableIter it;
-  gpointer value;
-  g_hash_table_iter_init (&it, model->file->tensors);
-  while (g_hash_table_iter_next (&it, NULL, &value))
-    n += ((const SrTensor *) value)->n_elements;
-  return n;
+  return model->n_params;
+}
+
+gsize
+sr_model_get_weight_bytes (const SrModel *model)
+{
+  return model->weight_bytes + model->derived_bytes;
 }
 
 double

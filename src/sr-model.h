@@ -8,6 +8,10 @@ G_BEGIN_DECLS
 
 typedef struct _SrModel SrModel;
 
+/* The most weights a model may read (the largest shipped model reads 1.5 MB):
+ * a file asking for more is refused before they are read. */
+#define SR_MAX_WEIGHT_BYTES (64 << 20)
+
 SrModel *sr_model_new_from_file (const char *path, GError **error);
 /* @what names the source in error messages. */
 SrModel *sr_model_new_from_bytes (GBytes *bytes, const char *what, GError **error);
@@ -17,7 +21,10 @@ const char *sr_model_get_family (const SrModel *model);
 int sr_model_get_scale (const SrModel *model);
 /* A value of the file's "__metadata__", or NULL. */
 const char *sr_model_get_metadata (const SrModel *model, const char *key);
+/* Parameters of the tensors the network uses (a file's other tensors are ignored). */
 gsize sr_model_get_n_params (const SrModel *model);
+/* Memory the weights take, the family's derived copies included. */
+gsize sr_model_get_weight_bytes (const SrModel *model);
 /* Runs the layers in bfloat16 (inputs and weights rounded to 8 significant bits,
  * float32 sums: about 1.3x faster, Set5 PSNR 0.004 dB lower for ESPCN) or back in
  * float32. FALSE when asked for bfloat16 on a CPU without AVX512-BF16, which keeps

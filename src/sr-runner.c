@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "sr-runner.h"
 
 #include <cblas.h>
@@ -69,19 +70,56 @@ value_floats (const SrRunner *r, int v, int th, int tw, int *oh, int *ow)
   return (gsize) val->channels * *oh * *ow;
 }
 
+/* The floats of each buffer and of the scratch a thread needs. */
+static void
+workspace_floats (const SrRunner *r, gsize *buffer_floats, gsize *scratch_floats)
+{
+  const SrModel *m = r->model;
+  int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
+  memset (buffer_floats, 0, sizeof (gsize) * (SR_MAX_STEPS + 1));
+  *scratch_floats = 0;
+  for (int v = 0; v <= m->n_steps; v++) {
+    int oh, ow, b = r->plan.buffer[v];
+    buffer_floats[b] = MAX (buffer_floats[b], value_floats (r, v, th, tw, &oh, &ow));
+    if (v > 0 && m->steps[v - 1].kind == SR_STEP_CONV)
+      *scratch_floats = MAX (*scratch_floats,
+          sr_conv_scratch_floats (&m->convs[m->steps[v - 1].conv], oh, ow));
+  }
+}
+
+/* a + b and a * b, saturating at G_MAXSIZE: a budget only needs to know "too much" */
+static gsize
+add_sat (gsize a, gsize b)
+{
+  gsize s;
+  return g_size_checked_add (&s, a, b) ? s : G_MAXSIZE;
+}
+
+static gsize
+mul_sat (gsize a, gsize b)
+{
+  gsize p;
+  return g_size_checked_mul (&p, a, b) ? p : G_MAXSIZE;
+}
+
+/* Bytes of every thread's workspace, before any is allocated. */
+static gsize
+workspace_bytes (const SrRunner *r)
+{
+  gsize buffer_floats[SR_MAX_STEPS + 1], floats;
+  workspace_floats (r, buffer_floats, &floats);
+  for (int b = 0; b < r->plan.n_buffers; b++)
+    floats = add_sat (floats, buffer_floats[b]);
+  return mul_sat (mul_sat (floats, sizeof (float)), r->n_threads);
+}
+
 static void
 alloc_workspaces (SrRunner *r)
 {
   const SrModel *m = r->model;
   int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
-  gsize buffer_floats[SR_MAX_STEPS + 1] = { 0 }, scratch_floats = 0;
-  for (int v = 0; v <= m->n_steps; v++) {
-    int oh, ow, b = r->plan.buffer[v];
-    buffer_floats[b] = MAX (buffer_floats[b], value_floats (r, v, th, tw, &oh, &ow));
-    if (v > 0 && m->steps[v - 1].kind == SR_STEP_CONV)
-      scratch_floats = MAX (scratch_floats,
-          sr_conv_scratch_floats (&m->convs[m->steps[v - 1].conv], oh, ow));
-  }
+  gsize buffer_floats[SR_MAX_STEPS + 1], scratch_floats;
+  workspace_floats (r, buffer_floats, &scratch_floats);
   r->ws = g_new0 (Workspace, r->n_threads);
   for (int i = 0; i < r->n_threads; i++) {
     r->ws[i].buffers = g_new0 (float *, r->plan.n_buffers);
@@ -126,8 +164,9 @@ balanced_tile (int side, int target)
   return (side + n - 1) / n;
 }
 
-SrRunner *
-sr_runner_new (const SrModel *model, int width, int height, int n_threads, GError **error)
+/* The runner's layout (threads, plan, tiles), with nothing allocated. */
+static SrRunner *
+runner_layout (const SrModel *model, int width, int height, int n_threads, GError **error)
 {
   if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
     g_set_error (error, SR_ERROR, SR_ERROR_BAD_SIZE,
@@ -140,15 +179,52 @@ sr_runner_new (const SrModel *model, int width, int height, int n_threads, GErro
   r->width = width;
   r->height = height;
   r->n_threads = n_threads > 0 ? n_threads : omp_get_num_procs ();
+  /* Debian's OpenBLAS serves at most 128 concurrent callers (its buffers) */
+  r->n_threads = MIN (r->n_threads, SR_MAX_THREADS);
   sr_plan_make (model, &r->plan);
   r->tile_w = MIN (width, tile_width (model, &r->plan));
   /* deep networks need a wide halo: taller tiles keep its recomputation in check */
   r->tile_h = balanced_tile (height, MAX (TARGET_TILE_H, 4 * r->plan.margin[0]));
+  return r;
+}
+
+gsize
+sr_runner_estimate_bytes (const SrModel *model, int width, int height, int n_threads)
+{
+  g_autoptr (SrRunner) r = runner_layout (model, width, height, n_threads, NULL);
+  return r ? workspace_bytes (r) : G_MAXSIZE;
+}
+
+SrRunner *
+sr_runner_new_with_limit (const SrModel *model, int width, int height, int n_threads,
+    gsize max_bytes, GError **error)
+{
+  SrRunner *r = runner_layout (model, width, height, n_threads, error);
+  if (r == NULL)
+    return NULL;
+  gsize need = workspace_bytes (r);
+  if (max_bytes > 0 && need > max_bytes) {
+    g_set_error (error, SR_ERROR, SR_ERROR_BAD_SIZE,
+        "%dx%d frames through this %s x%d network would need %" G_GSIZE_FORMAT
+        " MiB of working memory with %d threads, more than the limit of %"
+        G_GSIZE_FORMAT " MiB", width, height, sr_model_get_family (model),
+        sr_model_get_scale (model), need == G_MAXSIZE ? G_MAXSIZE >> 20 : (need + (1 << 20) - 1) >> 20,
+        r->n_threads, max_bytes >> 20);
+    g_free (r);
+    return NULL;
+  }
   /* Parallelism is ours, over tiles: OpenBLAS must not start threads of its own
    * inside them. */
   openblas_set_num_threads (1);
   alloc_workspaces (r);
   return r;
+}
+
+SrRunner *
+sr_runner_new (const SrModel *model, int width, int height, int n_threads, GError **error)
+{
+  return sr_runner_new_with_limit (model, width, height, n_threads,
+      SR_DEFAULT_MAX_WORKING_SET, error);
 }
 
 void
@@ -202,11 +278,13 @@ read_input (const FrameIo *io, const SrMap *in)
   }
 }
 
+/* NaN (which weights huge enough can produce) becomes 0: converting it, or any
+ * float outside 0..255, to an integer is undefined behaviour. */
 static inline guint8
 to_u8 (float v)
 {
   v = v * 255.f + 0.5f;
-  return v <= 0.f ? 0 : v >= 255.f ? 255 : (guint8) v;
+  return v > 0.f ? (v < 255.f ? (guint8) v : 255) : 0;
 }
 
 /* The output store; when the last map has q*q channels, the pixel shuffle is fused

@@ -13,9 +13,24 @@ G_BEGIN_DECLS
 
 typedef struct _SrRunner SrRunner;
 
-/* @n_threads: 0 uses every core. The model must outlive the runner. */
+/* More threads than this are not used (Debian's OpenBLAS serves at most 128
+ * concurrent callers; more crash it). */
+#define SR_MAX_THREADS 64
+/* sr_runner_new() refuses a frame size whose workspaces would need more. */
+#define SR_DEFAULT_MAX_WORKING_SET ((gsize) 1 << 30)
+
+/* @n_threads: 0 uses every core (at most SR_MAX_THREADS). The model must outlive the
+ * runner. Refuses (SR_ERROR_BAD_SIZE) when the workspaces would need more than
+ * SR_DEFAULT_MAX_WORKING_SET bytes. */
 SrRunner *sr_runner_new (const SrModel *model, int width, int height, int n_threads,
     GError **error);
+/* The same with a limit of @max_bytes (0: none). */
+SrRunner *sr_runner_new_with_limit (const SrModel *model, int width, int height,
+    int n_threads, gsize max_bytes, GError **error);
+/* The bytes of the workspaces sr_runner_new() would allocate (G_MAXSIZE for a size it
+ * refuses), allocating nothing. */
+gsize sr_runner_estimate_bytes (const SrModel *model, int width, int height,
+    int n_threads);
 void sr_runner_free (SrRunner *runner);
 
 int sr_runner_get_n_threads (const SrRunner *runner);

@@ -1,8 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "sr-safetensors.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sr-error.h"
 
@@ -31,8 +36,10 @@ sr_tensor_file_free (SrTensorFile *file)
 {
   if (file == NULL)
     return;
+  sr_tensor_file_close_source (file);
   g_hash_table_unref (file->tensors);
   g_hash_table_unref (file->metadata);
+  g_free (file->what);
   g_free (file);
 }
 
@@ -93,9 +100,20 @@ get_int (JsonArray *arr, guint i, gint64 *out)
   return TRUE;
 }
 
+/* A string member, or NULL when it is missing or not a string (json-glib's own
+ * getters complain with a CRITICAL on a member of another type). */
+static const char *
+get_string_member (JsonObject *obj, const char *name)
+{
+  JsonNode *n = json_object_get_member (obj, name);
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
 static SrTensor *
-parse_tensor (const char *name, JsonNode *node, const guint8 *data, guint64 data_len,
-    ByteRange *range, const char *what, GError **error)
+parse_tensor (const char *name, JsonNode *node, guint64 data_len, ByteRange *range,
+    const char *what, GError **error)
 {
   if (!JSON_NODE_HOLDS_OBJECT (node)) {
     g_set_error (error, SR_ERROR, SR_ERROR_BAD_HEADER,
@@ -103,11 +121,12 @@ parse_tensor (const char *name, JsonNode *node, const guint8 *data, guint64 data
     return NULL;
   }
   JsonObject *obj = json_node_get_object (node);
-  const char *dtype = json_object_get_string_member_with_default (obj, "dtype", NULL);
+  const char *dtype = get_string_member (obj, "dtype");
   if (dtype == NULL || strcmp (dtype, "F32") != 0) {
     g_set_error (error, SR_ERROR, SR_ERROR_BAD_HEADER,
         "%s: tensor \"%s\" has dtype %s; only F32 (float32) is supported",
-        what, name, dtype ? dtype : "(missing)");
+        what, name, dtype ? dtype : json_object_has_member (obj, "dtype")
+        ? "(not a string)" : "(missing)");
     return NULL;
   }
   JsonNode *shape_node = json_object_get_member (obj, "shape");
@@ -164,24 +183,7 @@ parse_tensor (const char *name, JsonNode *node, const guint8 *data, guint64 data
         what, name, end, data_len);
     goto fail;
   }
-  t->data = g_aligned_alloc (MAX (t->n_elements, 1), sizeof (float), 64);
-  memcpy (t->data, data + begin, t->n_elements * sizeof (float));
-#if G_BYTE_ORDER == G_BIG_ENDIAN
-  for (gsize i = 0; i < t->n_elements; i++) {
-    guint32 u;
-    memcpy (&u, &t->data[i], 4);
-    u = GUINT32_FROM_LE (u);
-    memcpy (&t->data[i], &u, 4);
-  }
-#endif
-  for (gsize i = 0; i < t->n_elements; i++) {
-    if (!isfinite (t->data[i])) {
-      g_set_error (error, SR_ERROR, SR_ERROR_BAD_VALUE,
-          "%s: tensor \"%s\" holds a non-finite value (NaN or infinity) at index %"
-          G_GSIZE_FORMAT, what, name, i);
-      goto fail;
-    }
-  }
+  t->offset = begin;
   range->begin = begin;
   range->end = end;
   range->name = t->name;
@@ -189,6 +191,85 @@ parse_tensor (const char *name, JsonNode *node, const guint8 *data, guint64 data
 fail:
   tensor_free (t);
   return NULL;
+}
+
+/* Reads @len bytes at @offset of the source into @dst. */
+static gboolean
+read_source (SrTensorFile *file, guint64 offset, void *dst, gsize len, GError **error)
+{
+  if (file->bytes) {
+    gsize size;
+    const guint8 *buf = g_bytes_get_data (file->bytes, &size);
+    g_assert (offset <= size && len <= size - offset);   /* checked by the header */
+    memcpy (dst, buf + offset, len);
+    return TRUE;
+  }
+  if (file->fd < 0) {
+    g_set_error (error, SR_ERROR, SR_ERROR_NOT_FOUND,
+        "%s: the file was closed before its values were read", file->what);
+    return FALSE;
+  }
+  gsize done = 0;
+  while (done < len) {
+    ssize_t n = pread (file->fd, (guint8 *) dst + done, len - done, offset + done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      g_set_error (error, SR_ERROR, SR_ERROR_NOT_FOUND, "%s: cannot read: %s", file->what,
+          g_strerror (errno));
+      return FALSE;
+    }
+    if (n == 0) {
+      g_set_error (error, SR_ERROR, SR_ERROR_TRUNCATED,
+          "%s: truncated while it was being read (byte %" G_GUINT64_FORMAT
+          " is gone)", file->what, offset + done);
+      return FALSE;
+    }
+    done += n;
+  }
+  return TRUE;
+}
+
+const float *
+sr_tensor_file_read (SrTensorFile *file, const SrTensor *tensor, GError **error)
+{
+  SrTensor *t = (SrTensor *) tensor;   /* owned by @file */
+  if (t->data)
+    return t->data;
+  float *data = g_aligned_alloc (MAX (t->n_elements, 1), sizeof (float), 64);
+  if (!read_source (file, file->data_start + t->offset, data, t->n_elements * sizeof (float),
+          error)) {
+    g_aligned_free (data);
+    return NULL;
+  }
+#if G_BYTE_ORDER == G_BIG_ENDIAN
+  for (gsize i = 0; i < t->n_elements; i++) {
+    guint32 u;
+    memcpy (&u, &data[i], 4);
+    u = GUINT32_FROM_LE (u);
+    memcpy (&data[i], &u, 4);
+  }
+#endif
+  for (gsize i = 0; i < t->n_elements; i++) {
+    if (!isfinite (data[i])) {
+      g_set_error (error, SR_ERROR, SR_ERROR_BAD_VALUE,
+          "%s: tensor \"%s\" holds a non-finite value (NaN or infinity) at index %"
+          G_GSIZE_FORMAT, file->what, t->name, i);
+      g_aligned_free (data);
+      return NULL;
+    }
+  }
+  t->data = data;
+  return data;
+}
+
+void
+sr_tensor_file_close_source (SrTensorFile *file)
+{
+  g_clear_pointer (&file->bytes, g_bytes_unref);
+  if (file->fd >= 0)
+    close (file->fd);
+  file->fd = -1;
 }
 
 static int
@@ -223,35 +304,80 @@ check_ranges (GArray *ranges, guint64 data_len, const char *what, GError **error
   return TRUE;
 }
 
-SrTensorFile *
-sr_tensor_file_parse (GBytes *bytes, const char *what, GError **error)
+/* The deepest nesting of arrays and objects in JSON text @s, counted without a
+ * parser (json-glib recurses, and a header of 100,000 '[' overflows its stack);
+ * stops counting past @limit. */
+static int
+json_depth (const char *s, gsize len, int limit)
 {
-  gsize len;
-  const guint8 *buf = g_bytes_get_data (bytes, &len);
-  if (len < 8) {
-    g_set_error (error, SR_ERROR, SR_ERROR_TRUNCATED,
-        "%s: truncated: %" G_GSIZE_FORMAT " bytes is too short for a safetensors file",
-        what, len);
-    return NULL;
+  int depth = 0, deepest = 0;
+  gboolean in_string = FALSE;
+  for (gsize i = 0; i < len && deepest <= limit; i++) {
+    char c = s[i];
+    if (in_string) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '[' || c == '{') {
+      depth++;
+      deepest = MAX (deepest, depth);
+    } else if (c == ']' || c == '}') {
+      depth--;
+    }
   }
-  guint64 header_len;
-  memcpy (&header_len, buf, 8);
-  header_len = GUINT64_FROM_LE (header_len);
+  return deepest;
+}
+
+/* Header checks, given the 8-byte length prefix and the file's size. */
+static gboolean
+check_header_length (guint64 header_len, guint64 file_len, const char *what,
+    GError **error)
+{
   if (header_len > MAX_HEADER_BYTES) {
     g_set_error (error, SR_ERROR, SR_ERROR_BAD_HEADER,
         "%s: not a safetensors file (its header length %" G_GUINT64_FORMAT
         " is implausible)", what, header_len);
-    return NULL;
+    return FALSE;
   }
-  if (header_len > len - 8) {
+  if (header_len > file_len - 8) {
     g_set_error (error, SR_ERROR, SR_ERROR_TRUNCATED,
         "%s: truncated: the header needs %" G_GUINT64_FORMAT " bytes, the file has %"
-        G_GSIZE_FORMAT, what, header_len, len - 8);
+        G_GUINT64_FORMAT, what, header_len, file_len - 8);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+check_file_length (guint64 file_len, const char *what, GError **error)
+{
+  if (file_len < 8) {
+    g_set_error (error, SR_ERROR, SR_ERROR_TRUNCATED,
+        "%s: truncated: %" G_GUINT64_FORMAT " bytes is too short for a safetensors file",
+        what, file_len);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Parses the JSON header @json (@json_len bytes) of a file of @file_len bytes into
+ * a file whose values are still to be read. */
+static SrTensorFile *
+parse_header (const char *json, guint64 json_len, guint64 file_len, const char *what,
+    GError **error)
+{
+  if (json_depth (json, json_len, SR_MAX_HEADER_DEPTH) > SR_MAX_HEADER_DEPTH) {
+    g_set_error (error, SR_ERROR, SR_ERROR_BAD_HEADER,
+        "%s: not a safetensors file (its header nests deeper than %d levels)", what,
+        SR_MAX_HEADER_DEPTH);
     return NULL;
   }
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) json_error = NULL;
-  if (!json_parser_load_from_data (parser, (const char *) buf + 8, header_len, &json_error)) {
+  if (!json_parser_load_from_data (parser, json, json_len, &json_error)) {
     g_set_error (error, SR_ERROR, SR_ERROR_BAD_HEADER,
         "%s: not a safetensors file (header is not JSON: %s)", what, json_error->message);
     return NULL;
@@ -264,10 +390,12 @@ sr_tensor_file_parse (GBytes *bytes, const char *what, GError **error)
   }
 
   SrTensorFile *file = g_new0 (SrTensorFile, 1);
+  file->fd = -1;
+  file->what = g_strdup (what);
   file->tensors = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, tensor_free);
   file->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  const guint8 *data = buf + 8 + header_len;
-  guint64 data_len = len - 8 - header_len;
+  file->data_start = 8 + json_len;
+  file->data_len = file_len - 8 - json_len;
   GArray *ranges = g_array_new (FALSE, FALSE, sizeof (ByteRange));
   JsonObject *obj = json_node_get_object (root);
   g_autoptr (GList) members = json_object_get_members (obj);
@@ -280,13 +408,13 @@ sr_tensor_file_parse (GBytes *bytes, const char *what, GError **error)
       continue;
     }
     ByteRange range;
-    SrTensor *t = parse_tensor (name, node, data, data_len, &range, what, error);
+    SrTensor *t = parse_tensor (name, node, file->data_len, &range, what, error);
     if (t == NULL)
       goto fail;
     g_hash_table_insert (file->tensors, t->name, t);
     g_array_append_val (ranges, range);
   }
-  if (!check_ranges (ranges, data_len, what, error))
+  if (!check_ranges (ranges, file->data_len, what, error))
     goto fail;
   g_array_unref (ranges);
   return file;
@@ -297,15 +425,91 @@ fail:
 }
 
 SrTensorFile *
-sr_tensor_file_load (const char *path, GError **error)
+sr_tensor_file_open_bytes (GBytes *bytes, const char *what, GError **error)
 {
-  g_autoptr (GError) io_error = NULL;
-  g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, &io_error);
-  if (mapped == NULL) {
-    g_set_error (error, SR_ERROR, SR_ERROR_NOT_FOUND,
-        "cannot read model file: %s", io_error->message);
+  gsize len;
+  const guint8 *buf = g_bytes_get_data (bytes, &len);
+  if (!check_file_length (len, what, error))
+    return NULL;
+  guint64 header_len;
+  memcpy (&header_len, buf, 8);
+  header_len = GUINT64_FROM_LE (header_len);
+  if (!check_header_length (header_len, len, what, error))
+    return NULL;
+  SrTensorFile *file = parse_header ((const char *) buf + 8, header_len, len, what, error);
+  if (file)
+    file->bytes = g_bytes_ref (bytes);
+  return file;
+}
+
+SrTensorFile *
+sr_tensor_file_open (const char *path, GError **error)
+{
+  /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer */
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    g_set_error (error, SR_ERROR, SR_ERROR_NOT_FOUND, "cannot read model file %s: %s",
+        path, g_strerror (errno));
     return NULL;
   }
-  g_autoptr (GBytes) bytes = g_mapped_file_get_bytes (mapped);
-  return sr_tensor_file_parse (bytes, path, error);
+  struct stat st;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
+    g_set_error (error, SR_ERROR, SR_ERROR_NOT_FOUND,
+        "cannot read model file %s: not a regular file", path);
+    close (fd);
+    return NULL;
+  }
+  SrTensorFile *file = NULL;
+  char *json = NULL;
+  guint64 header_len;
+  SrTensorFile probe = { .what = (char *) path, .fd = fd };
+  if (!check_file_length (st.st_size, path, error)
+      || !read_source (&probe, 0, &header_len, 8, error))
+    goto out;
+  header_len = GUINT64_FROM_LE (header_len);
+  if (!check_header_length (header_len, st.st_size, path, error))
+    goto out;
+  json = g_malloc (MAX (header_len, 1));
+  if (!read_source (&probe, 8, json, header_len, error))
+    goto out;
+  file = parse_header (json, header_len, st.st_size, path, error);
+  if (file) {
+    file->fd = fd;
+    fd = -1;
+  }
+out:
+  g_free (json);
+  if (fd >= 0)
+    close (fd);
+  return file;
+}
+
+static SrTensorFile *
+read_all (SrTensorFile *file, GError **error)
+{
+  if (file == NULL)
+    return NULL;
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, file->tensors);
+  while (g_hash_table_iter_next (&it, NULL, &value)) {
+    if (!sr_tensor_file_read (file, value, error)) {
+      sr_tensor_file_free (file);
+      return NULL;
+    }
+  }
+  sr_tensor_file_close_source (file);
+  return file;
+}
+
+SrTensorFile *
+sr_tensor_file_parse (GBytes *bytes, const char *what, GError **error)
+{
+  return read_all (sr_tensor_file_open_bytes (bytes, what, error), error);
+}
+
+SrTensorFile *
+sr_tensor_file_load (const char *path, GError **error)
+{
+  return read_all (sr_tensor_file_open (path, error), error);
 }

@@ -201,6 +201,10 @@ test_nan (void)
   g_autoptr (SrTestModel) m = sr_test_model_new ();
   sr_test_model_set_metadata (m, "family", "espcn");
   sr_test_model_set_metadata (m, "scale", "2");
+  /* a tensor's values are read (and checked) when the family uses it */
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  gint64 wshape[4] = { 3, 1, 5, 5 };
+  sr_test_model_add (m, "conv1.weight", 4, wshape, NULL, rand);
   float v[3] = { 1.f, NAN, 0.f };
   gint64 shape[1] = { 3 };
   sr_test_model_add (m, "conv1.bias", 1, shape, v, NULL);
