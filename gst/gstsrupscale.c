@@ -23,6 +23,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_sr_upscale_debug);
 #define DEFAULT_MODEL GST_SR_UPSCALE_MODEL_ESPCN
 #define DEFAULT_SCALE 2
 #define DEFAULT_N_THREADS 0
+#define DEFAULT_MAX_MEMORY 1024   /* MiB */
 
 enum {
   PROP_0,
@@ -32,6 +33,7 @@ enum {
   PROP_N_THREADS,
   PROP_PRECISION,
   PROP_MODEL_INFO,
+  PROP_MAX_MEMORY,
 };
 
 typedef enum {
@@ -148,7 +150,42 @@ effective_threads (GstSrUpscale *self)
   int n = self->n_threads;
   self->threads_changed = FALSE;
   GST_OBJECT_UNLOCK (self);
-  return n > 0 ? n : (int) g_get_num_processors ();
+  return MIN (n > 0 ? n : (int) g_get_num_processors (), SR_MAX_THREADS);
+}
+
+/* Refuses caps whose working set (the model's weights, the runner's workspaces, our
+ * frames and one output buffer) would pass the max-memory property, before any of it
+ * is allocated: a hostile model or a huge frame must not exhaust the machine. */
+static gboolean
+check_memory_budget (GstSrUpscale *self, int n_threads)
+{
+  GST_OBJECT_LOCK (self);
+  guint64 limit = (guint64) self->max_memory << 20;
+  GST_OBJECT_UNLOCK (self);
+  const GstVideoInfo *in = &self->in_info, *out = &self->out_info;
+  guint64 warm_up = (guint64) in->width * in->height
+      + (guint64) out->width * out->height;
+  guint64 parts[] = {
+    sr_model_get_weight_bytes (self->net),
+    sr_runner_estimate_bytes (self->net, in->width, in->height, n_threads),
+    sr_frame_path_estimate_bytes (in, out),
+    warm_up,
+    out->size,
+  };
+  guint64 need = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
+    need = parts[i] > G_MAXUINT64 - need ? G_MAXUINT64 : need + parts[i];
+  if (limit == 0 || need <= limit)
+    return TRUE;
+  GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
+      ("Upscaling %dx%d video by %d would need %" G_GUINT64_FORMAT " MiB of memory, more "
+          "than the max-memory limit of %" G_GUINT64_FORMAT " MiB", in->width,
+          in->height, self->net_scale, (need >> 20) + 1, limit >> 20),
+      ("%s x%d with %d threads: weights %" G_GUINT64_FORMAT " MiB, network workspaces %"
+          G_GUINT64_FORMAT " MiB, colour frames %" G_GUINT64_FORMAT " MiB, output frame %"
+          G_GUINT64_FORMAT " MiB", sr_model_get_family (self->net), self->net_scale,
+          n_threads, parts[0] >> 20, parts[1] >> 20, parts[2] >> 20, parts[4] >> 20));
+  return FALSE;
 }
 
 /* Runs the network once on a black frame of the new size: it touches every page of
@@ -175,9 +212,12 @@ prepare_stream (GstSrUpscale *self)
   g_clear_pointer (&self->runner, sr_runner_free);
   g_clear_pointer (&self->frame_path, sr_frame_path_free);
   int n_threads = effective_threads (self);
+  if (!check_memory_budget (self, n_threads))
+    return FALSE;
   GError *error = NULL;
-  self->runner = sr_runner_new (self->net, self->in_info.width, self->in_info.height,
-      n_threads, &error);
+  /* the budget was checked above, against the max-memory property */
+  self->runner = sr_runner_new_with_limit (self->net, self->in_info.width,
+      self->in_info.height, n_threads, 0, &error);
   if (self->runner == NULL) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("Cannot upscale this video"),
         ("%s", error->message));
@@ -387,8 +427,8 @@ gst_sr_upscale_set_info (GstVideoFilter *filter, GstCaps *incaps, GstVideoInfo *
   gboolean reload = self->model_changed || self->net == NULL || self->net_scale != scale;
   GST_OBJECT_UNLOCK (self);
 
-  if (out_info->width != in_info->width * scale
-      || out_info->height != in_info->height * scale
+  if (out_info->width != (gint64) in_info->width * scale
+      || out_info->height != (gint64) in_info->height * scale
       || GST_VIDEO_INFO_FORMAT (in_info) != GST_VIDEO_INFO_FORMAT (out_info)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("Cannot upscale these caps"),
         ("output %dx%d %s is not input %dx%d %s times %d", out_info->width,
@@ -419,6 +459,14 @@ gst_sr_upscale_transform_frame (GstVideoFilter *filter, GstVideoFrame *in,
     return GST_FLOW_ERROR;
   if ((reload || rethread) && !prepare_stream (self))
     return GST_FLOW_ERROR;
+
+  char *why = NULL;
+  if (!sr_frame_check_memory (in, &why) || !sr_frame_check_memory (out, &why)) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("A video buffer's layout does not fit its memory"), ("%s", why));
+    g_free (why);
+    return GST_FLOW_ERROR;
+  }
 
   gint64 start = g_get_monotonic_time ();
   gboolean ok = sr_frame_path_process (self->frame_path, self->runner, in, out);
@@ -498,6 +546,9 @@ gst_sr_upscale_set_property (GObject *object, guint prop_id, const GValue *value
       self->bf16 = g_value_get_enum (value) == PRECISION_BF16;
       self->model_changed = TRUE;
       break;
+    case PROP_MAX_MEMORY:
+      self->max_memory = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -543,6 +594,9 @@ gst_sr_upscale_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_MODEL_INFO:
       g_value_take_string (value, describe_model (self));
+      break;
+    case PROP_MAX_MEMORY:
+      g_value_set_uint (value, self->max_memory);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -594,8 +648,9 @@ gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
           NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_N_THREADS,
       g_param_spec_int ("n-threads", "Threads",
-          "Worker threads for the network and the scaler (0 = one per core)",
-          0, 256, DEFAULT_N_THREADS,
+          "Worker threads for the network and the scaler (0 = one per core; at most "
+          G_STRINGIFY (SR_MAX_THREADS) ", what OpenBLAS serves)",
+          0, SR_MAX_THREADS, DEFAULT_N_THREADS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_PRECISION,
       g_param_spec_enum ("precision", "Precision",
@@ -605,6 +660,12 @@ gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
       g_param_spec_string ("model-info", "Model information",
           "The loaded model: family, scale, parameters, cost and measured quality",
           NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_MAX_MEMORY,
+      g_param_spec_uint ("max-memory", "Maximum memory",
+          "Largest working set in MiB (weights, workspaces, frames) the element may "
+          "allocate: larger frames or models are refused with an error (0 = no limit)",
+          0, G_MAXUINT, DEFAULT_MAX_MEMORY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
 
   gst_element_class_set_static_metadata (element_class,
       "Super-resolution upscaler", "Filter/Effect/Converter/Video/Scaler",
@@ -631,4 +692,5 @@ gst_sr_upscale_init (GstSrUpscale *self)
   self->model = DEFAULT_MODEL;
   self->scale = DEFAULT_SCALE;
   self->n_threads = DEFAULT_N_THREADS;
+  self->max_memory = DEFAULT_MAX_MEMORY;
 }

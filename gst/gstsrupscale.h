@@ -21,6 +21,7 @@ struct _GstSrUpscale {
   char *model_location;
   int n_threads;
   gboolean bf16;
+  guint max_memory;           /* MiB, 0 = no limit */
   gboolean model_changed;     /* model or model-location set since the last load */
   gboolean threads_changed;
   int warned_width, warned_height, warned_scale;   /* last unreachable size said */

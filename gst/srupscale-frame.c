@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "srupscale-frame.h"
 
 #include "srupscale-rgb.h"
@@ -181,5 +182,54 @@ sr_frame_path_process (SrFramePath *path, SrRunner *runner, const GstVideoFrame 
   if (path->chroma)
     gst_video_converter_frame (path->chroma, in, out);
   upscale_luma (runner, in, out);
+  return TRUE;
+}
+
+gsize
+sr_frame_path_estimate_bytes (const GstVideoInfo *in_info, const GstVideoInfo *out_info)
+{
+  if (!GST_VIDEO_INFO_IS_RGB (in_info))
+    return 0;   /* the converter's line buffers are small */
+  /* Y444 at both sizes, and GRAY8 alpha at both sizes: 3 or 4 bytes a pixel */
+  guint64 per_pixel = GST_VIDEO_INFO_HAS_ALPHA (in_info) ? 4 : 3;
+  guint64 pixels = (guint64) in_info->width * in_info->height
+      + (guint64) out_info->width * out_info->height;
+  return pixels > G_MAXSIZE / per_pixel ? G_MAXSIZE : pixels * per_pixel;
+}
+
+gboolean
+sr_frame_check_memory (const GstVideoFrame *frame, char **why)
+{
+  const GstVideoFormatInfo *finfo = frame->info.finfo;
+  for (guint c = 0; c < GST_VIDEO_FRAME_N_COMPONENTS (frame); c++) {
+    guint plane = GST_VIDEO_FORMAT_INFO_PLANE (finfo, c);
+    /* with a GstVideoMeta each plane is mapped on its own; without, map[0] holds
+     * the whole buffer and gst_video_frame_map() checked its size */
+    const GstMapInfo *map = frame->meta ? &frame->map[plane] : &frame->map[0];
+    const guint8 *begin = map->data, *end = map->data + map->size;
+    const guint8 *data = GST_VIDEO_FRAME_PLANE_DATA (frame, plane);
+    gint stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, plane);
+    guint64 w = GST_VIDEO_FRAME_COMP_WIDTH (frame, c);
+    guint64 h = GST_VIDEO_FRAME_COMP_HEIGHT (frame, c);
+    guint64 pstride = GST_VIDEO_FRAME_COMP_PSTRIDE (frame, c);
+    guint64 poffset = GST_VIDEO_FRAME_COMP_POFFSET (frame, c);
+    guint64 depth_bytes = (GST_VIDEO_FORMAT_INFO_DEPTH (finfo, c) + 7) / 8;
+    if (w == 0 || h == 0)
+      continue;
+    guint64 row_bytes = poffset + (w - 1) * pstride + depth_bytes;
+    if (data == NULL || data < begin || data > end || stride < 0
+        || ((guint64) stride < row_bytes && h > 1)) {
+      *why = g_strdup_printf ("plane %u: stride %d for rows of %" G_GUINT64_FORMAT
+          " bytes, or data outside its memory", plane, stride, row_bytes);
+      return FALSE;
+    }
+    guint64 need = (h - 1) * (guint64) stride + row_bytes;
+    if (need > (guint64) (end - data)) {
+      *why = g_strdup_printf ("plane %u needs %" G_GUINT64_FORMAT " bytes (%"
+          G_GUINT64_FORMAT " rows of stride %d) but only %" G_GUINT64_FORMAT
+          " are mapped", plane, need, h, stride, (guint64) (end - data));
+      return FALSE;
+    }
+  }
   return TRUE;
 }

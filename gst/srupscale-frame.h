@@ -19,4 +19,13 @@ void sr_frame_path_free (SrFramePath *path);
 gboolean sr_frame_path_process (SrFramePath *path, SrRunner *runner,
     const GstVideoFrame *in, GstVideoFrame *out);
 
+/* Bytes of the frames the path allocates for these caps (before allocating them). */
+gsize sr_frame_path_estimate_bytes (const GstVideoInfo *in_info,
+    const GstVideoInfo *out_info);
+
+/* Whether every row of every component of @frame lies inside the memory mapped for
+ * it: a buffer's GstVideoMeta may claim strides or offsets its memory does not hold,
+ * and gst_video_frame_map() does not check them. @why (free it) says what is wrong. */
+gboolean sr_frame_check_memory (const GstVideoFrame *frame, char **why);
+
 G_END_DECLS

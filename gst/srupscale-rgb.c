@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "srupscale-rgb.h"
 
 #include <string.h>
@@ -13,9 +14,11 @@ clamp_u8 (gint32 v)
   return v < 0 ? 0 : v > 255 ? 255 : (guint8) v;
 }
 
+/* Strides as gssize: a row offset y * stride passes 2 GiB in frames of 23200 x 23200
+ * RGBA, and int arithmetic would wrap there. */
 typedef struct {
   guint8 *data[4];
-  int pstride[4], stride[4];
+  gssize pstride[4], stride[4];
 } Components;
 
 static void
@@ -45,7 +48,7 @@ sr_rgb_to_ycbcr (const GstVideoFrame *rgb, GstVideoFrame *ycbcr, GstVideoFrame *
         *b = in.data[2] + y * in.stride[2];
     guint8 *oy = out.data[0] + y * out.stride[0], *ou = out.data[1] + y * out.stride[1],
         *ov = out.data[2] + y * out.stride[2];
-    int ps = in.pstride[0];
+    gssize ps = in.pstride[0];
     for (int x = 0; x < w; x++) {
       gint32 R = r[x * ps], G = g[x * ps], B = b[x * ps];
       oy[x] = clamp_u8 (16 + ((yr * R + yg * G + yb * B + ROUND_16) >> 16));
@@ -55,7 +58,7 @@ sr_rgb_to_ycbcr (const GstVideoFrame *rgb, GstVideoFrame *ycbcr, GstVideoFrame *
     if (has_alpha) {
       const guint8 *a = in.data[3] + y * in.stride[3];
       guint8 *oa = (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (alpha, 0)
-          + y * GST_VIDEO_FRAME_PLANE_STRIDE (alpha, 0);
+          + y * (gssize) GST_VIDEO_FRAME_PLANE_STRIDE (alpha, 0);
       for (int x = 0; x < w; x++)
         oa[x] = a[x * ps];
     }
@@ -70,7 +73,7 @@ sr_ycbcr_to_rgb (const GstVideoFrame *ycbcr, const GstVideoFrame *alpha,
   components (ycbcr, &in);
   components (rgb, &out);
   int w = GST_VIDEO_FRAME_WIDTH (rgb), h = GST_VIDEO_FRAME_HEIGHT (rgb);
-  int ps = out.pstride[0];
+  gssize ps = out.pstride[0];
   /* the inverse of the matrix above, for 8-bit Y - 16, Cb - 128, Cr - 128 */
   const gint32 ky = (gint32) (255.0 / 219.0 * 65536 + 0.5);
   const gint32 rv = (gint32) (255.0 / 224.0 * 1.402 * 65536 + 0.5);
@@ -103,12 +106,12 @@ sr_ycbcr_to_rgb (const GstVideoFrame *ycbcr, const GstVideoFrame *alpha,
     if (has_alpha_out) {
       guint8 *a = out.data[3] + y * out.stride[3];
       const guint8 *ia = alpha ? (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (alpha, 0)
-          + y * GST_VIDEO_FRAME_PLANE_STRIDE (alpha, 0) : NULL;
+          + y * (gssize) GST_VIDEO_FRAME_PLANE_STRIDE (alpha, 0) : NULL;
       for (int x = 0; x < w; x++)
         a[x * ps] = ia ? ia[x] : 255;
     } else if (pad >= 0) {
       guint8 *row = (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (rgb, 0)
-          + y * GST_VIDEO_FRAME_PLANE_STRIDE (rgb, 0);
+          + y * (gssize) GST_VIDEO_FRAME_PLANE_STRIDE (rgb, 0);
       for (int x = 0; x < w; x++)
         row[x * ps + pad] = 255;
     }
