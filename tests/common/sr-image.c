@@ -1,5 +1,6 @@
 #include "sr-image.h"
 
+#include <errno.h>
 #include <math.h>
 #include <png.h>
 #include <stdio.h>
@@ -24,28 +25,78 @@ sr_plane_free (SrPlane *p)
   g_free (p);
 }
 
+static void
+png_error_to_gerror (png_structp png, png_const_charp message)
+{
+  GError **error = png_get_error_ptr (png);
+  if (error && *error == NULL)
+    g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, message);
+  png_longjmp (png, 1);
+}
+
+static void
+png_ignore_warning (png_structp png, png_const_charp message)
+{
+}
+
+/* libpng's full API with no gamma transform: the raw sample values, as GStreamer's
+ * pngdec, OpenCV and PIL give them. (The simplified png_image API converts through
+ * the file's gAMA chunk: 128 in a file with gAMA 1/2.2 read as 117.) Palette and grey
+ * are expanded to RGB, 16-bit samples keep their high byte, alpha is dropped. */
 guint8 *
 sr_load_png_rgb (const char *path, int *width, int *height, GError **error)
 {
-  png_image image;
-  memset (&image, 0, sizeof image);
-  image.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_file (&image, path)) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: %s", path,
-        image.message);
+  GError *png_err = NULL;
+  FILE *f = fopen (path, "rb");
+  if (f == NULL) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "%s: %s", path,
+        g_strerror (errno));
     return NULL;
   }
-  image.format = PNG_FORMAT_RGB;
-  guint8 *rgb = g_malloc (PNG_IMAGE_SIZE (image));
-  if (!png_image_finish_read (&image, NULL, rgb, 0, NULL)) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: %s", path,
-        image.message);
-    g_free (rgb);
-    png_image_free (&image);
-    return NULL;
+  png_structp png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &png_err,
+      png_error_to_gerror, png_ignore_warning);
+  png_infop info = png ? png_create_info_struct (png) : NULL;
+  guint8 *volatile rgb = NULL;
+  png_bytep *volatile rows = NULL;
+  if (info == NULL) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOMEM, "%s: out of memory", path);
+    goto out;
   }
-  *width = image.width;
-  *height = image.height;
+  if (setjmp (png_jmpbuf (png))) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: %s", path,
+        png_err ? png_err->message : "not a PNG file");
+    g_clear_pointer ((guint8 **) &rgb, g_free);
+    goto out;
+  }
+  png_init_io (png, f);
+  png_read_info (png, info);
+  int color = png_get_color_type (png, info);
+  if (color == PNG_COLOR_TYPE_PALETTE)
+    png_set_palette_to_rgb (png);
+  if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA)
+    png_set_gray_to_rgb (png);
+  if (png_get_bit_depth (png, info) < 8)
+    png_set_expand (png);
+  png_set_strip_16 (png);
+  png_set_strip_alpha (png);
+  png_read_update_info (png, info);
+  png_uint_32 w = png_get_image_width (png, info), h = png_get_image_height (png, info);
+  gsize row_bytes = png_get_rowbytes (png, info);
+  if (row_bytes != (gsize) w * 3)
+    png_error (png, "unexpected row layout after conversion to 8-bit RGB");
+  rgb = g_malloc ((gsize) h * row_bytes);
+  rows = g_new (png_bytep, h);
+  for (png_uint_32 y = 0; y < h; y++)
+    rows[y] = rgb + (gsize) y * row_bytes;
+  png_read_image (png, rows);
+  png_read_end (png, NULL);
+  *width = w;
+  *height = h;
+out:
+  g_free (rows);
+  png_destroy_read_struct (png ? &png : NULL, info ? &info : NULL, NULL);
+  g_clear_error (&png_err);
+  fclose (f);
   return rgb;
 }
 
