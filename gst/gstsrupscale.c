@@ -665,7 +665,7 @@ gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
           "Largest working set in MiB (weights, workspaces, frames) the element may "
           "allocate: larger frames or models are refused with an error (0 = no limit)",
           0, G_MAXUINT, DEFAULT_MAX_MEMORY,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
 
   gst_element_class_set_static_metadata (element_class,
       "Super-resolution upscaler", "Filter/Effect/Converter/Video/Scaler",
