@@ -27,6 +27,7 @@ char *sr_hostile_split (GBytes *model, const guint8 **data, gsize *data_len);
 typedef struct {
   gint64 start_us;
   const char *what;
+  double max_seconds;   /* SR_HOSTILE_MAX_SECONDS unless a case sets it */
 } SrHostileBound;
 
 void sr_hostile_begin (SrHostileBound *b, const char *what);
