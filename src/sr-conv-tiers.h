@@ -12,20 +12,15 @@
 #define SR_WINO_NPOS 36
 #define SR_WINO_CHUNK 48
 
+/* The 4x4 blocks of an output map of @out_h x @out_w: @bh down, @bw across. */
 typedef struct {
-  int bh, bw;          /* 4x4 blocks down and across */
-  int ph, stride;      /* the padded input copy: rows, and floats from row to row */
+  int bh, bw;
 } SrWinoBlocks;
 
 static inline SrWinoBlocks
 sr_wino_blocks (int out_h, int out_w)
 {
-  SrWinoBlocks b;
-  b.bh = (out_h + 3) / 4;
-  b.bw = (out_w + 3) / 4;
-  b.ph = 4 * b.bh + 2;
-  /* 68 floats of slack: the loads of a row's last 16 blocks reach past them */
-  b.stride = SR_CONV_PADDED_STRIDE (4 * b.bw + 2) + 68;
+  SrWinoBlocks b = { (out_h + 3) / 4, (out_w + 3) / 4 };
   return b;
 }
 

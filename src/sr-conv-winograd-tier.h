@@ -13,6 +13,8 @@
  * the input channels with one broadcast weight per SR_WINO_NV FMAs; a V tile
  * (cin x 48 floats, 12 kB at cin = 64) stays in L1 while every channel tile passes
  * over it. Its speed owes nothing to a BLAS library's detection of the CPU. */
+#include <string.h>
+
 #include "sr-conv-tiers.h"
 
 /* B^T x along one dimension, for the six vectors x[0], x[s], ..., x[5s]:
@@ -32,18 +34,47 @@ input_1d (const SrVec *x, int s, SrVec *y, int t)
   y[5 * t] = sr_fmadd (four, d1, sr_fnmadd (five, d3, d5));
 }
 
-/* V = B^T d B for @nb (<= SR_LANES) blocks from (@by, @bx0) of one channel (@pad: its
- * padded plane), position p at v + p * @pos_stride (the blocks from there). */
+/* The 6 rows x SR_PHASES_READ floats the input transform of blocks from (@by, @bx)
+ * reads, of channel @ci of @in: where they are in @in if all are inside it, else a
+ * copy in @buf with zero outside @in (= outside the image, as sr_conv_reference
+ * reads it), which only blocks at a map's edges need. Sets *@stride. */
+static inline const float *
+input_window (const SrMap *in, const SrMap *out, int ci, int by, int bx, float *buf,
+    int *stride)
+{
+  const int y = out->y0 - 1 + 4 * by - in->y0, x = out->x0 - 1 + 4 * bx - in->x0;
+  const float *plane = in->data + (size_t) ci * sr_map_plane (in);
+  if (y >= 0 && y + 6 <= in->h && x >= 0 && x + SR_PHASES_READ <= in->w) {
+    *stride = in->w;
+    return plane + (size_t) y * in->w + x;
+  }
+  const int lo = CLAMP (-x, 0, SR_PHASES_READ), hi = CLAMP (in->w - x, lo, SR_PHASES_READ);
+  for (int r = 0; r < 6; r++) {
+    float *dst = buf + r * SR_PHASES_READ;
+    if (y + r < 0 || y + r >= in->h) {
+      memset (dst, 0, sizeof (float) * SR_PHASES_READ);
+      continue;
+    }
+    memset (dst, 0, sizeof (float) * lo);
+    memcpy (dst + lo, plane + (size_t) (y + r) * in->w + x + lo, sizeof (float) * (hi - lo));
+    memset (dst + hi, 0, sizeof (float) * (SR_PHASES_READ - hi));
+  }
+  *stride = SR_PHASES_READ;
+  return buf;
+}
+
+/* V = B^T d B for @nb (<= SR_LANES) blocks from (@by, @bx0) of channel @ci of @in,
+ * position p at v + p * @pos_stride (the blocks from there). */
 static inline void
-input_transform (const float *pad, int stride, int by, int bx0, float *v,
+input_transform (const SrMap *in, const SrMap *out, int ci, int by, int bx0, float *v,
     size_t pos_stride, int nb)
 {
+  float buf[6 * SR_PHASES_READ];
+  int stride;
+  const float *win = input_window (in, out, ci, by, bx0, buf, &stride);
   SrVec d[36], t[36];
-  for (int i = 0; i < 6; i++) {
-    const float *row = pad + (size_t) (4 * by + i) * stride + 4 * bx0;
-    sr_load_phases4 (row, d + 6 * i, 4);           /* columns 0-3 of each block */
-    sr_load_phases4 (row + 4, d + 6 * i + 4, 2);   /* columns 4-5 = the next's 0-1 */
-  }
+  for (int i = 0; i < 6; i++)
+    sr_load_phases6 (win + (size_t) i * stride, d + 6 * i);
   for (int j = 0; j < 6; j++)   /* B^T d: down each column */
     input_1d (d + j, 6, t + j, 6);
   for (int i = 0; i < 6; i++)   /* (B^T d) B: along each row */
@@ -177,23 +208,19 @@ SR_WINOGRAD_RUN (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch
 {
   const int cin = conv->cin, cout = conv->cout;
   const SrWinoBlocks b = sr_wino_blocks (out->h, out->w);
-  float *pad = scratch;
-  sr_conv_pad_input (in, out->y0 - 1, out->x0 - 1, b.ph, b.stride, pad, b.stride);
-  float *v = pad + (size_t) cin * b.ph * b.stride;          /* [36][cin][n] */
+  float *v = scratch;                                            /* [36][cin][n] */
   float *mm = v + (size_t) SR_WINO_NPOS * SR_WINO_CHUNK * cin;   /* [36][cout][n] */
   const int total = b.bh * b.bw;
   for (int t0 = 0; t0 < total; t0 += SR_WINO_CHUNK) {
     const int n = MIN (SR_WINO_CHUNK, total - t0);
     /* the chunk's blocks t0 .. t0 + n - 1 in runs of at most SR_LANES in one block row */
-    for (int ci = 0; ci < cin; ci++) {
-      const float *plane = pad + (size_t) ci * b.ph * b.stride;
+    for (int ci = 0; ci < cin; ci++)
       for (int t = t0, nb; t < t0 + n; t += nb) {
         int by = t / b.bw, bx = t % b.bw;
         nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
-        input_transform (plane, b.stride, by, bx, v + (size_t) ci * n + (t - t0),
+        input_transform (in, out, ci, by, bx, v + (size_t) ci * n + (t - t0),
             (size_t) cin * n, nb);
       }
-    }
     products (conv->packed, v, mm, cin, cout, n);
     for (int co = 0; co < cout; co++)
       for (int t = t0, nb; t < t0 + n; t += nb) {

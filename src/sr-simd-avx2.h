@@ -42,6 +42,9 @@ SR_ALWAYS_INLINE SrVec sr_add (SrVec a, SrVec b) { return _mm256_add_ps (a, b); 
 SR_ALWAYS_INLINE SrVec sr_sub (SrVec a, SrVec b) { return _mm256_sub_ps (a, b); }
 SR_ALWAYS_INLINE SrVec sr_mul (SrVec a, SrVec b) { return _mm256_mul_ps (a, b); }
 SR_ALWAYS_INLINE SrVec sr_div (SrVec a, SrVec b) { return _mm256_div_ps (a, b); }
+/* a / b for b in [1, 2^14] (the 12-bit rcpps with a Newton step would break tanh's
+ * error bound; vdivps on ymm is cheap enough) */
+SR_ALWAYS_INLINE SrVec sr_div_fast (SrVec a, SrVec b) { return _mm256_div_ps (a, b); }
 SR_ALWAYS_INLINE SrVec sr_min (SrVec a, SrVec b) { return _mm256_min_ps (a, b); }
 SR_ALWAYS_INLINE SrVec sr_max (SrVec a, SrVec b) { return _mm256_max_ps (a, b); }
 SR_ALWAYS_INLINE SrVec sr_fmadd (SrVec a, SrVec b, SrVec c)
@@ -59,22 +62,28 @@ sr_ldexp (SrVec a, SrVec n)
   return _mm256_mul_ps (a, _mm256_castsi256_ps (e));
 }
 
-/* out[k] lane t = p[4t + k] for k < @n: column k of 8 Winograd blocks 4 pixels
- * apart (reads p[0 .. 31]): a 4 x 4 transpose in each 128-bit half. */
+/* out[k] lane t = p[4t + k], k = 0 .. 5: column k of 8 Winograd blocks 4 pixels
+ * apart (reads p[0 .. SR_PHASES_READ - 1]): a 4 x 4 transpose in each 128-bit half; columns 4 and 5
+ * are 0 and 1 of the next block. */
+#define SR_PHASES_READ 36
 SR_ALWAYS_INLINE void
-sr_load_phases4 (const float *p, SrVec *out, int n)
+sr_load_phases6 (const float *p, SrVec *out)
 {
-  __m256 l0 = _mm256_loadu_ps (p), l1 = _mm256_loadu_ps (p + 8);
-  __m256 l2 = _mm256_loadu_ps (p + 16), l3 = _mm256_loadu_ps (p + 24);
-  /* blocks (0 | 4), (1 | 5), (2 | 6), (3 | 7) in the two halves */
-  __m256 a = _mm256_permute2f128_ps (l0, l2, 0x20), c = _mm256_permute2f128_ps (l0, l2, 0x31);
-  __m256 b = _mm256_permute2f128_ps (l1, l3, 0x20), d = _mm256_permute2f128_ps (l1, l3, 0x31);
-  __m256 t0 = _mm256_unpacklo_ps (a, c), t1 = _mm256_unpackhi_ps (a, c);
-  __m256 t2 = _mm256_unpacklo_ps (b, d), t3 = _mm256_unpackhi_ps (b, d);
-  __m256 all[4] = { _mm256_shuffle_ps (t0, t2, 0x44), _mm256_shuffle_ps (t0, t2, 0xee),
-    _mm256_shuffle_ps (t1, t3, 0x44), _mm256_shuffle_ps (t1, t3, 0xee) };
-  for (int k = 0; k < n; k++)
-    out[k] = all[k];
+  for (int half = 0; half < 2; half++, p += 4) {
+    __m256 l0 = _mm256_loadu_ps (p), l1 = _mm256_loadu_ps (p + 8);
+    __m256 l2 = _mm256_loadu_ps (p + 16), l3 = _mm256_loadu_ps (p + 24);
+    /* blocks (0 | 4), (1 | 5), (2 | 6), (3 | 7) in the two halves */
+    __m256 a = _mm256_permute2f128_ps (l0, l2, 0x20), c = _mm256_permute2f128_ps (l0, l2, 0x31);
+    __m256 b = _mm256_permute2f128_ps (l1, l3, 0x20), d = _mm256_permute2f128_ps (l1, l3, 0x31);
+    __m256 t0 = _mm256_unpacklo_ps (a, c), t1 = _mm256_unpackhi_ps (a, c);
+    __m256 t2 = _mm256_unpacklo_ps (b, d), t3 = _mm256_unpackhi_ps (b, d);
+    out[4 * half] = _mm256_shuffle_ps (t0, t2, 0x44);
+    out[4 * half + 1] = _mm256_shuffle_ps (t0, t2, 0xee);
+    if (half == 0) {
+      out[2] = _mm256_shuffle_ps (t1, t3, 0x44);
+      out[3] = _mm256_shuffle_ps (t1, t3, 0xee);
+    }
+  }
 }
 
 /* The inverse: dst[4t + k] = r[k] lane t, for the first @n of those 32 pixels. */

@@ -54,23 +54,45 @@ SR_ALWAYS_INLINE SrVec sr_fnmadd (SrVec a, SrVec b, SrVec c)
 { return _mm512_fnmadd_ps (a, b, c); }
 SR_ALWAYS_INLINE SrVec sr_round (SrVec a)
 { return _mm512_roundscale_ps (a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+/* a / b for normal b > 0: vdivps on zmm takes about 10 cycles a vector, as long as the
+ * 25 FMAs of a 5x5 tap set, so a 14-bit reciprocal and one Newton step instead (a few
+ * units in the last place: tanh's error bound holds, tests/test-layers.c) */
+SR_ALWAYS_INLINE SrVec
+sr_div_fast (SrVec a, SrVec b)
+{
+  __m512 r = _mm512_rcp14_ps (b);
+  r = _mm512_fmadd_ps (r, _mm512_fnmadd_ps (b, r, _mm512_set1_ps (1.f)), r);
+  return _mm512_mul_ps (a, r);
+}
 /* a x 2^n for whole n (|n| < 100) */
 SR_ALWAYS_INLINE SrVec sr_ldexp (SrVec a, SrVec n) { return _mm512_scalef_ps (a, n); }
 
-/* out[k] lane t = p[4t + k] for k < @n: column k of 16 Winograd blocks 4 pixels
- * apart (reads p[0 .. 63]). */
+/* out[k] lane t = p[4t + k], k = 0 .. 5: columns k of 16 Winograd blocks 4 pixels
+ * apart (reads p[0 .. SR_PHASES_READ - 1]). Two phases of 8 blocks per permute, then halves joined:
+ * 10 shuffles for 6 columns (columns 4 and 5 are 0 and 1 of the next block). */
+#define SR_PHASES_READ 81
 SR_ALWAYS_INLINE void
-sr_load_phases4 (const float *p, SrVec *out, int n)
+sr_load_phases6 (const float *p, SrVec *out)
 {
   __m512 l0 = _mm512_loadu_ps (p), l1 = _mm512_loadu_ps (p + 16);
   __m512 l2 = _mm512_loadu_ps (p + 32), l3 = _mm512_loadu_ps (p + 48);
-  for (int k = 0; k < n; k++) {
-    const __m512i idx = _mm512_add_epi32 (_mm512_setr_epi32 (0, 4, 8, 12, 16, 20, 24,
-            28, 0, 0, 0, 0, 0, 0, 0, 0), _mm512_set1_epi32 (k));
-    __m512 a = _mm512_permutex2var_ps (l0, idx, l1);   /* blocks 0-7 in lanes 0-7 */
-    __m512 b = _mm512_permutex2var_ps (l2, idx, l3);   /* blocks 8-15 */
-    out[k] = _mm512_shuffle_f32x4 (a, b, 0x44);
-  }
+  const __m512i i01 = _mm512_setr_epi32 (0, 4, 8, 12, 16, 20, 24, 28,
+      1, 5, 9, 13, 17, 21, 25, 29);
+  const __m512i i23 = _mm512_setr_epi32 (2, 6, 10, 14, 18, 22, 26, 30,
+      3, 7, 11, 15, 19, 23, 27, 31);
+  __m512 a01 = _mm512_permutex2var_ps (l0, i01, l1);   /* blocks 0-7: columns 0 | 1 */
+  __m512 a23 = _mm512_permutex2var_ps (l0, i23, l1);
+  __m512 b01 = _mm512_permutex2var_ps (l2, i01, l3);   /* blocks 8-15 */
+  __m512 b23 = _mm512_permutex2var_ps (l2, i23, l3);
+  out[0] = _mm512_shuffle_f32x4 (a01, b01, 0x44);
+  out[1] = _mm512_shuffle_f32x4 (a01, b01, 0xee);
+  out[2] = _mm512_shuffle_f32x4 (a23, b23, 0x44);
+  out[3] = _mm512_shuffle_f32x4 (a23, b23, 0xee);
+  /* lane t of column 4 is lane t + 1 of column 0, lane 15 is p[64] */
+  out[4] = _mm512_castsi512_ps (_mm512_alignr_epi32 (_mm512_castps_si512 (
+          _mm512_loadu_ps (p + 64)), _mm512_castps_si512 (out[0]), 1));
+  out[5] = _mm512_castsi512_ps (_mm512_alignr_epi32 (_mm512_castps_si512 (
+          _mm512_loadu_ps (p + 65)), _mm512_castps_si512 (out[1]), 1));
 }
 
 /* The inverse: dst[4t + k] = r[k] lane t, for the first @n of those 64 pixels. */

@@ -77,7 +77,7 @@ sr_tanh (SrVec x)
   p = sr_fmadd (p, f, sr_set1 (1.f));
   SrVec e = sr_ldexp (p, n);
   SrVec one = sr_set1 (1.f);
-  return sr_div (sr_sub (e, one), sr_add (e, one));
+  return sr_div_fast (sr_sub (e, one), sr_add (e, one));   /* e + 1 in [1, 2^13] */
 }
 
 static inline SrVec
