@@ -6,7 +6,13 @@
  *
  * The kernel that computes a layer is a function pointer chosen per layer, so a
  * faster kernel for one layer shape can be swapped in without touching the others.
- * sr_conv_reference() is the plain loop every other kernel is tested against. */
+ * sr_conv_reference() is the plain loop every other kernel is tested against.
+ *
+ * Kinds: im2col + OpenBLAS (the portable one), direct (pixels in SIMD lanes), Winograd
+ * F(4x4, 3x3) for 3x3 layers, and direct in bfloat16. The SIMD kinds have a tier per
+ * instruction set (AVX-512, AVX2 + FMA), picked inside each kind by sr_cpu_level()
+ * (sr-cpu.h), so a kind's function pointer is the same on every x86 CPU. None of
+ * their speed depends on OpenBLAS's detection of the CPU. */
 #pragma once
 
 #include <glib.h>
@@ -60,7 +66,8 @@ void sr_conv_pad_input (const SrMap *in, int y0, int x0, int ph, int pw, float *
 
 /* Room the layer's kernel needs for an output of @out_h x @out_w: the im2col matrix
  * for sr_conv_gemm, a padded copy of the input for the direct kernels (float32 and
- * bfloat16 alike, so switching between those keeps a workspace valid). */
+ * bfloat16 alike), or Winograd's transformed chunk where it may run, whichever is
+ * larger, so switching between those keeps a workspace valid. */
 size_t sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w);
 
 void sr_conv_reference (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);
