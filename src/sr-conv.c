@@ -8,15 +8,18 @@
 #include "sr-cpu.h"
 
 /* Where Winograd's F(4x4, 3x3) is the float32 kernel: centred 3x3 layers with 8 or
- * more channels on both sides, wherever there is SIMD. Measured by sr-bench at
- * 640x360 on an Intel Xeon (family 6 model 207, AVX-512), see issue 9's note: narrow
- * outputs (ESPCN's 32->4) stay direct, where a 4x4 block's transforms cost more than
- * the products save. */
+ * more channels on both sides and enough channel pairs to pay for the transforms.
+ * Measured on one 66x144 tile, one thread, CPU time, Intel Xeon family 6 model 207
+ * (ms, Winograd against direct): AVX-512 12->12 0.25 / 0.21, 16->16 0.35 / 0.34,
+ * 24->24 0.58 / 0.72, 64->32 1.9 / 3.0, 64->64 2.7 / 5.4; AVX2 12->12 0.32 / 0.37,
+ * 64->32 2.8 / 5.4. Narrow outputs (ESPCN's 32->4) stay direct. */
 static gboolean
 winograd_fits (const SrConv *conv)
 {
-  return conv->k == 3 && conv->shift == 0 && conv->cin >= 8 && conv->cout >= 8
-      && sr_conv_winograd_available ();
+  if (conv->k != 3 || conv->shift != 0 || conv->cin < 8 || conv->cout < 8
+      || !sr_conv_winograd_available ())
+    return FALSE;
+  return conv->cin * conv->cout >= (sr_cpu_level () >= SR_CPU_AVX512 ? 384 : 64);
 }
 
 size_t
