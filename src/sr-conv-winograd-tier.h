@@ -34,33 +34,38 @@ input_1d (const SrVec *x, int s, SrVec *y, int t)
   y[5 * t] = sr_fmadd (four, d1, sr_fnmadd (five, d3, d5));
 }
 
-/* The 6 rows x SR_PHASES_READ floats the input transform of blocks from (@by, @bx)
- * reads, of channel @ci of @in: where they are in @in if all are inside it, else a
- * copy in @buf with zero outside @in (= outside the image, as sr_conv_reference
- * reads it), which only blocks at a map's edges need. Sets *@stride. */
-static inline const float *
-input_window (const SrMap *in, const SrMap *out, int ci, int by, int bx, float *buf,
-    int *stride)
+/* The 6 rows of SR_PHASES_READ floats the input transform of @nb blocks from (@by,
+ * @bx) reads, of channel @ci of @in, into @rows: a row where it is in @in if the 4 @nb
+ * + 2 pixels those blocks need are inside it (the rest of the read may run into the
+ * map's next row: it only reaches the lanes of blocks past @nb, which are never
+ * stored); a row of zeros above or below @in (= outside the image, as
+ * sr_conv_reference reads it); else a copy in @buf with zeros outside @in, which only
+ * blocks at a map's left and right edges need. */
+static inline void
+input_window (const SrMap *in, const SrMap *out, int ci, int by, int bx, int nb,
+    float *buf, const float **rows)
 {
+  static const float zeros[SR_PHASES_READ];
   const int y = out->y0 - 1 + 4 * by - in->y0, x = out->x0 - 1 + 4 * bx - in->x0;
+  const float *end = in->data + (size_t) in->c * sr_map_plane (in);
   const float *plane = in->data + (size_t) ci * sr_map_plane (in);
-  if (y >= 0 && y + 6 <= in->h && x >= 0 && x + SR_PHASES_READ <= in->w) {
-    *stride = in->w;
-    return plane + (size_t) y * in->w + x;
-  }
   const int lo = CLAMP (-x, 0, SR_PHASES_READ), hi = CLAMP (in->w - x, lo, SR_PHASES_READ);
   for (int r = 0; r < 6; r++) {
-    float *dst = buf + r * SR_PHASES_READ;
     if (y + r < 0 || y + r >= in->h) {
-      memset (dst, 0, sizeof (float) * SR_PHASES_READ);
+      rows[r] = zeros;
       continue;
     }
+    const float *src = plane + (size_t) (y + r) * in->w + x;
+    if (x >= 0 && x + 4 * nb + 2 <= in->w && src + SR_PHASES_READ <= end) {
+      rows[r] = src;
+      continue;
+    }
+    float *dst = buf + r * SR_PHASES_READ;
     memset (dst, 0, sizeof (float) * lo);
-    memcpy (dst + lo, plane + (size_t) (y + r) * in->w + x + lo, sizeof (float) * (hi - lo));
+    memcpy (dst + lo, src + lo, sizeof (float) * (hi - lo));
     memset (dst + hi, 0, sizeof (float) * (SR_PHASES_READ - hi));
+    rows[r] = dst;
   }
-  *stride = SR_PHASES_READ;
-  return buf;
 }
 
 /* V = B^T d B for @nb (<= SR_LANES) blocks from (@by, @bx0) of channel @ci of @in,
@@ -70,11 +75,11 @@ input_transform (const SrMap *in, const SrMap *out, int ci, int by, int bx0, flo
     size_t pos_stride, int nb)
 {
   float buf[6 * SR_PHASES_READ];
-  int stride;
-  const float *win = input_window (in, out, ci, by, bx0, buf, &stride);
+  const float *rows[6];
+  input_window (in, out, ci, by, bx0, nb, buf, rows);
   SrVec d[36], t[36];
   for (int i = 0; i < 6; i++)
-    sr_load_phases6 (win + (size_t) i * stride, d + 6 * i);
+    sr_load_phases6 (rows[i], d + 6 * i);
   for (int j = 0; j < 6; j++)   /* B^T d: down each column */
     input_1d (d + j, 6, t + j, 6);
   for (int i = 0; i < 6; i++)   /* (B^T d) B: along each row */
