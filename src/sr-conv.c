@@ -36,6 +36,27 @@ sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w)
   return padded;
 }
 
+#if !SR_X86
+/* Builds without the x86 units (src/meson.build): the bfloat16 kernel's entry points,
+ * never called (sr_conv_bf16_available() is FALSE), so that code naming them links. */
+void
+sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
+{
+  g_error ("%s: this build has no bfloat16 kernel", G_STRFUNC);
+}
+
+size_t
+sr_conv_bf16_packed_floats (const SrConv *conv)
+{
+  return 0;
+}
+
+void
+sr_conv_bf16_pack (const SrConv *conv, float *packed)
+{
+}
+#endif
+
 gboolean
 sr_conv_direct_available (void)
 {
@@ -123,12 +144,10 @@ sr_conv_choose_kernel (SrConv *conv, gboolean bf16,
   /* bfloat16 pays where a layer has input channels to pair: a first layer (one
    * input channel) runs as fast in float32, and exactly */
   else if (bf16 && conv->cin > 1 && sr_conv_bf16_available ()) {
-#if SR_X86
     float *packed = alloc (sr_conv_bf16_packed_floats (conv), user);
     sr_conv_bf16_pack (conv, packed);
     conv->packed = packed;
     conv->kernel = sr_conv_direct_bf16;
-#endif
   } else if (winograd) {
     float *packed = alloc (sr_conv_winograd_packed_floats (conv), user);
     sr_conv_winograd_pack (conv, packed);
