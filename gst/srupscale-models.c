@@ -14,6 +14,9 @@ static const struct {
   [GST_SR_UPSCALE_MODEL_LESRCNN] = { "lesrcnn",
     "LESRCNN-style, 17 residual layers and refinement at full size: the best quality, "
     "far from real time" },
+  [GST_SR_UPSCALE_MODEL_SESR] = { "sesr",
+    "SESR-style, 3x3 layers trained as wide linear blocks and collapsed: sharper than "
+    "FSRCNN at real-time cost" },
 };
 
 const char *

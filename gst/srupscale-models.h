@@ -11,6 +11,7 @@ typedef enum {
   GST_SR_UPSCALE_MODEL_ESPCN,
   GST_SR_UPSCALE_MODEL_FSRCNN,
   GST_SR_UPSCALE_MODEL_LESRCNN,
+  GST_SR_UPSCALE_MODEL_SESR,
 } GstSrUpscaleModel;
 
 #define GST_TYPE_SR_UPSCALE_MODEL (gst_sr_upscale_model_get_type ())

@@ -264,7 +264,7 @@ GST_START_TEST (test_every_builtin_model)
       NULL);
   g_autofree char *xml = NULL;
   fail_unless (g_file_get_contents (xml_path, &xml, NULL, NULL));
-  static const char *families[] = { "espcn", "fsrcnn", "lesrcnn" };
+  static const char *families[] = { "espcn", "fsrcnn", "lesrcnn", "sesr" };
   int shipped = 0;
   for (gsize f = 0; f < G_N_ELEMENTS (families); f++)
     for (int scale = 2; scale <= 4; scale++) {
