@@ -261,6 +261,8 @@ def main():
                   (name, step, elapsed, loss.item(), psnr), flush=True)
         if step % args.checkpoint_every == 0 or step == args.steps:
             save_checkpoint()
+            print("%s step %d  %.0f s  loss %.5f" % (name, step, elapsed, loss.item()),
+                  flush=True)
             t0 = time.time()
 
 
