@@ -58,32 +58,43 @@ precision_get_type (void)
 }
 
 #define FORMATS "{ I420, YV12, NV12, NV21, Y42B, Y444, GRAY8, RGB, BGR, RGBx, BGRx, " \
-    "xRGB, xBGR, RGBA, BGRA, ARGB, ABGR }"
+    "xRGB, xBGR, RGBA, BGRA, ARGB, ABGR, I420_10LE, I420_10BE, P010_10LE, P010_10BE, " \
+    "I422_10LE, I422_10BE, Y444_10LE, Y444_10BE }"
+/* Progressive only: a frame of two interlaced fields would be upscaled as one picture,
+ * combing and all (deinterlace first; see explain_interlaced()). */
+#define TEMPLATE_CAPS GST_VIDEO_CAPS_MAKE (FORMATS) ", interlace-mode = (string) progressive"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (TEMPLATE_CAPS));
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (TEMPLATE_CAPS));
 
 G_DEFINE_TYPE (GstSrUpscale, gst_sr_upscale, GST_TYPE_VIDEO_FILTER);
 GST_ELEMENT_REGISTER_DEFINE (srupscale, "srupscale", GST_RANK_NONE, GST_TYPE_SR_UPSCALE);
 
 /* ---- latency ---- */
 
-/* Stores the processing time of a frame as the element's latency. @fresh (new caps)
- * replaces it; otherwise it only grows, and when it grows by more than a quarter the
- * pipeline is told to ask again, so a live pipeline can make room for it. */
+/* Adds the processing time of a frame to the window of recent ones; @fresh (new caps,
+ * model, precision or thread count) empties the window first. The pipeline is told
+ * to ask again (a LATENCY message) at every fresh start whose value differs from
+ * what it was told, and otherwise when the worst of the window has moved out of a
+ * dead band around it, up or down. */
 static void
 update_latency (GstSrUpscale *self, GstClockTime latency, gboolean fresh)
 {
   GST_OBJECT_LOCK (self);
-  GstClockTime old = self->latency;
-  gboolean grew = !fresh && latency > old + old / 4;
-  if (fresh || grew)
-    self->latency = latency;
+  if (fresh)
+    sr_latency_window_reset (&self->latency_window, latency);
+  else
+    sr_latency_window_push (&self->latency_window, latency);
+  GstClockTime worst = sr_latency_window_worst (&self->latency_window);
+  gboolean tell = fresh ? worst != self->latency
+      : sr_latency_should_report (self->latency, worst);
+  if (tell)
+    self->latency = worst;
   GST_OBJECT_UNLOCK (self);
-  if (grew) {
-    GST_INFO_OBJECT (self, "latency now %" GST_TIME_FORMAT, GST_TIME_ARGS (latency));
+  if (tell) {
+    GST_INFO_OBJECT (self, "latency now %" GST_TIME_FORMAT, GST_TIME_ARGS (worst));
     gst_element_post_message (GST_ELEMENT (self),
         gst_message_new_latency (GST_OBJECT (self)));
   }
@@ -141,6 +152,19 @@ load_model (GstSrUpscale *self)
   return TRUE;
 }
 
+/* The time a frame of the loaded model took, or, when a test has set the object data
+ * "srupscale-test-cost-us:<family>" (a guint in microseconds), that fake time, so
+ * tests of latency and of model=auto do not depend on this machine's speed. */
+static GstClockTime
+frame_cost (GstSrUpscale *self, gint64 measured_us)
+{
+  char key[64];
+  g_snprintf (key, sizeof key, "srupscale-test-cost-us:%s", sr_model_get_family (self->net));
+  gpointer fake = g_object_get_data (G_OBJECT (self), key);
+  return (fake ? (GstClockTime) GPOINTER_TO_UINT (fake) : (GstClockTime) measured_us)
+      * GST_USECOND;
+}
+
 static int
 effective_threads (GstSrUpscale *self)
 {
@@ -161,11 +185,11 @@ warm_up (GstSrUpscale *self)
   guint8 *in = g_malloc0 ((gsize) w * h), *out = g_malloc ((gsize) w * h * r * r);
   gint64 start = g_get_monotonic_time ();
   sr_runner_process_u8 (self->runner, in, w, out, (gsize) w * r);
-  gint64 took_us = g_get_monotonic_time () - start;
+  GstClockTime took = frame_cost (self, g_get_monotonic_time () - start);
   g_free (in);
   g_free (out);
   /* a margin for chroma and colour work */
-  update_latency (self, took_us * GST_USECOND * 5 / 4, TRUE);
+  update_latency (self, took * 5 / 4, TRUE);
 }
 
 /* The runner and frame path for the current caps, allocated once per caps. */
@@ -422,7 +446,7 @@ gst_sr_upscale_transform_frame (GstVideoFilter *filter, GstVideoFrame *in,
 
   gint64 start = g_get_monotonic_time ();
   gboolean ok = sr_frame_path_process (self->frame_path, self->runner, in, out);
-  update_latency (self, (g_get_monotonic_time () - start) * GST_USECOND, FALSE);
+  update_latency (self, frame_cost (self, g_get_monotonic_time () - start), FALSE);
   if (!ok) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not map an intermediate frame"),
         (NULL));
@@ -455,7 +479,8 @@ gst_sr_upscale_query (GstBaseTransform *trans, GstPadDirection direction,
   GstClockTime min, max;
   gst_query_parse_latency (query, &live, &min, &max);
   GST_OBJECT_LOCK (self);
-  GstClockTime ours = self->latency;
+  GstClockTime ours = sr_latency_window_worst (&self->latency_window);
+  self->latency = ours;
   GST_OBJECT_UNLOCK (self);
   min += ours;
   if (GST_CLOCK_TIME_IS_VALID (max))

@@ -5,6 +5,7 @@
 
 #include "srengine.h"
 #include "srupscale-frame.h"
+#include "srupscale-latency.h"
 #include "srupscale-models.h"
 
 G_BEGIN_DECLS
@@ -31,7 +32,9 @@ struct _GstSrUpscale {
   SrRunner *runner;
   SrFramePath *frame_path;
   GstVideoInfo in_info, out_info;
-  /* processing time of a frame, measured; reported in LATENCY queries (object lock) */
+  /* processing times of the recent frames, measured, and the worst of them last
+   * announced to the pipeline (object lock) */
+  SrLatencyWindow latency_window;
   GstClockTime latency;
 };
 
