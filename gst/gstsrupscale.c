@@ -296,7 +296,10 @@ auto_begin (GstSrUpscale *self)
   g_atomic_int_set (&self->qos_late, 0);
   GST_OBJECT_LOCK (self);
   self->auto_family = self->auto_rungs[self->auto_policy.current];
-  self->auto_reason = duration > 0 ? "fits the frame duration" : "no framerate";
+  const SrAutoPolicy *p = &self->auto_policy;
+  self->auto_reason = duration <= 0 ? "no framerate: the sharpest"
+      : p->cost[p->current] <= p->budget ? "fits the frame duration"
+      : "the cheapest: none fits the frame duration";
   GST_OBJECT_UNLOCK (self);
   return TRUE;
 }
