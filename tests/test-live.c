@@ -142,6 +142,12 @@ GST_START_TEST (test_latency_follows_model)
   push_frames (h, 1);
   fail_unless_equals_int (count_messages (bus, GST_MESSAGE_LATENCY), 1);
   fail_unless_equals_uint64 (latency_of (h), 2500 * GST_MSECOND / 1000);
+  /* and scale (a renegotiation) */
+  fake_cost (h->element, "espcn", 12000);
+  g_object_set (h->element, "scale", 3, NULL);
+  push_frames (h, 1);
+  fail_unless_equals_int (count_messages (bus, GST_MESSAGE_LATENCY), 1);
+  fail_unless_equals_uint64 (latency_of (h), 15 * GST_MSECOND);
 
   gst_element_set_bus (h->element, NULL);
   gst_object_unref (bus);
