@@ -9,7 +9,10 @@
  * bicubic downscale (the SR protocol's, rounded to 8 bits); SR(t) is each method's
  * upscale of it. Flicker is the mean over frames and pixels (a border of scale pixels
  * shaved) of |(SR(t) - SR(t-1)) - (GT(t) - GT(t-1))| in 8-bit levels: the change from
- * frame to frame that the video does not have. The mean Y-PSNR is printed beside it. */
+ * frame to frame that the video does not have. Beside it: that figure over the mean
+ * per-frame error |SR(t) - GT(t)| on the same pixels (0 when each frame's error is the
+ * previous one's: a steady picture; about 1 when errors change freely from frame to
+ * frame), and the mean Y-PSNR. */
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
@@ -66,14 +69,14 @@ decode_luma (const char *path, int max_frames, GError **error)
 }
 
 typedef struct {
-  double flicker, psnr;
+  double flicker, error, psnr;
 } Result;
 
 /* Flicker and mean PSNR of bicubic (@model NULL) or @model over @gt. */
 static gboolean
 measure (const SrModel *model, int scale, GPtrArray *gt, Result *res, GError **error)
 {
-  double sum = 0, psnr = 0;
+  double sum = 0, error_sum = 0, psnr = 0;
   gsize n = 0;
   g_autoptr (SrPlane) prev_sr = NULL, prev_hr = NULL;
   for (guint t = 0; t < gt->len; t++) {
@@ -94,6 +97,7 @@ measure (const SrModel *model, int scale, GPtrArray *gt, Result *res, GError **e
         for (int x = scale; x < hr->width - scale; x++) {
           gsize i = (gsize) y * hr->width + x;
           sum += fabs ((sr->data[i] - prev_sr->data[i]) - (hr->data[i] - prev_hr->data[i]));
+          error_sum += fabs (sr->data[i] - hr->data[i]);
           n++;
         }
     }
@@ -103,6 +107,7 @@ measure (const SrModel *model, int scale, GPtrArray *gt, Result *res, GError **e
     prev_hr = g_steal_pointer (&hr);
   }
   res->flicker = sum / n;
+  res->error = error_sum / n;
   res->psnr = psnr / gt->len;
   return TRUE;
 }
@@ -139,12 +144,14 @@ main (int argc, char **argv)
   SrPlane *first = g_ptr_array_index (gt, 0);
   g_print ("%s: %u frames of %dx%d, x%d\n\n", video, gt->len, first->width, first->height,
       scale);
-  g_print ("| method | flicker (8-bit levels) | against bicubic | mean Y-PSNR (dB) |\n");
-  g_print ("|---|---|---|---|\n");
+  g_print ("| method | flicker (8-bit levels) | against bicubic | flicker / per-frame "
+      "error | mean Y-PSNR (dB) |\n");
+  g_print ("|---|---|---|---|---|\n");
   Result bicubic;
   if (!measure (NULL, scale, gt, &bicubic, &error))
     return 1;
-  g_print ("| bicubic | %.3f | 1.00 | %.2f |\n", bicubic.flicker, bicubic.psnr);
+  g_print ("| bicubic | %.3f | 1.00 | %.2f | %.2f |\n", bicubic.flicker,
+      bicubic.flicker / bicubic.error, bicubic.psnr);
   for (char **m = models; m && *m; m++) {
     g_autoptr (SrModel) model = sr_model_new_from_file (*m, &error);
     if (model == NULL || sr_model_get_scale (model) != scale) {
@@ -156,8 +163,8 @@ main (int argc, char **argv)
       g_printerr ("%s: %s\n", *m, error->message);
       return 1;
     }
-    g_print ("| %s x%d | %.3f | %.2f | %.2f |\n", sr_model_get_family (model), scale,
-        r.flicker, r.flicker / bicubic.flicker, r.psnr);
+    g_print ("| %s x%d | %.3f | %.2f | %.2f | %.2f |\n", sr_model_get_family (model),
+        scale, r.flicker, r.flicker / bicubic.flicker, r.flicker / r.error, r.psnr);
   }
   return 0;
 }
