@@ -231,6 +231,8 @@ uses_auto (GstSrUpscale *self)
  * its rows, and timing the LESRCNN-style network on a whole large frame would stall
  * the stream for seconds. */
 #define CALIBRATION_ROWS 64
+/* The time given a rung that cannot run here: never chosen while another can. */
+#define UNUSABLE_SECONDS 1e6
 
 /* Seconds a frame of the current caps takes with @family, measured on a strip of the
  * frame's full width (or the test hook's fake cost). */
@@ -251,11 +253,11 @@ measure_rung (GstSrUpscale *self, GstSrUpscaleModel family, int scale)
   int rows = MIN (h, CALIBRATION_ROWS);
   g_autoptr (SrModel) net = srupscale_builtin_model_load (family, scale, NULL);
   if (net == NULL)
-    return G_MAXDOUBLE;
+    return UNUSABLE_SECONDS;
   sr_model_set_bf16 (net, bf16);
   g_autoptr (SrRunner) runner = sr_runner_new (net, w, rows, n_threads, NULL);
   if (runner == NULL)
-    return G_MAXDOUBLE;
+    return UNUSABLE_SECONDS;
   g_autofree guint8 *in = g_malloc0 ((gsize) w * rows);
   g_autofree guint8 *out = g_malloc0 ((gsize) w * rows * scale * scale);
   gint64 start = g_get_monotonic_time ();
