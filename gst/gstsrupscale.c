@@ -822,7 +822,8 @@ gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
 
   g_object_class_install_property (gobject_class, PROP_MODEL,
       g_param_spec_enum ("model", "Model",
-          "Network family of the built-in weights (ignored when model-location is set)",
+          "Network family of the built-in weights, or auto: the sharpest that keeps "
+          "up with the frame rate (ignored when model-location is set)",
           GST_TYPE_SR_UPSCALE_MODEL, DEFAULT_MODEL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_SCALE,
