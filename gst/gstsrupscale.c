@@ -613,13 +613,15 @@ gst_sr_upscale_transform_frame (GstVideoFilter *filter, GstVideoFrame *in,
   gboolean rethread = self->threads_changed;
   GST_OBJECT_UNLOCK (self);
   gboolean automatic = uses_auto (self);
-  if (reload && automatic && !auto_begin (self))
+  /* model=auto times its networks again at a new thread count too */
+  gboolean rechoose = automatic && (reload || rethread);
+  if (rechoose && !auto_begin (self))
     return GST_FLOW_ERROR;
-  if (reload && !load_model (self))
+  if ((reload || rechoose) && !load_model (self))
     return GST_FLOW_ERROR;
   if ((reload || rethread) && !prepare_stream (self))
     return GST_FLOW_ERROR;
-  if (reload && automatic)
+  if (rechoose)
     auto_announce (self);
 
   gint64 start = g_get_monotonic_time ();

@@ -423,6 +423,14 @@ GST_START_TEST (test_auto_element)
   }
   GST_INFO ("fsrcnn retried %d times in 600 frames", tries);
   fail_unless (tries <= 2, "%d tries", tries);
+  /* a new thread count: every network timed again (here, fsrcnn fits again) */
+  fake_cost (h->element, "fsrcnn", 20000);
+  g_object_set (h->element, "n-threads", 1, NULL);
+  push_frames (h, 1);
+  g_free (chosen);
+  chosen = pop_auto_choice (bus, &reason);
+  fail_unless_equals_string (chosen, "fsrcnn");
+  fail_unless_equals_string (reason, "fits the frame duration");
   gst_element_set_bus (h->element, NULL);
   gst_object_unref (bus);
   gst_harness_teardown (h);
