@@ -33,12 +33,11 @@ fake_cost_all (GstElement *e, guint us)
 
 /* GRAY8 16x12 frames: small, so even the deepest network runs them at once. */
 static GstHarness *
-harness_with_bus (const char *framerate, GstBus **bus)
+harness_with_bus (GstBus **bus)
 {
   GstHarness *h = gst_harness_new ("srupscale");
   *bus = gst_bus_new ();
   gst_element_set_bus (h->element, *bus);
-  (void) framerate;
   return h;
 }
 
@@ -112,7 +111,7 @@ GST_END_TEST;
 GST_START_TEST (test_latency_follows_model)
 {
   GstBus *bus;
-  GstHarness *h = harness_with_bus (NULL, &bus);
+  GstHarness *h = harness_with_bus (&bus);
   fake_cost (h->element, "espcn", 4000);
   fake_cost (h->element, "lesrcnn", 400000);
   start (h, "30/1");
@@ -160,7 +159,7 @@ GST_END_TEST;
 GST_START_TEST (test_latency_is_recent_worst)
 {
   GstBus *bus;
-  GstHarness *h = harness_with_bus (NULL, &bus);
+  GstHarness *h = harness_with_bus (&bus);
   fake_cost (h->element, "espcn", 4000);
   start (h, "30/1");
   push_frames (h, 2);
@@ -217,7 +216,7 @@ GST_END_TEST;
 GST_START_TEST (test_interlaced_refused)
 {
   GstBus *bus;
-  GstHarness *h = harness_with_bus (NULL, &bus);
+  GstHarness *h = harness_with_bus (&bus);
   GstPad *sink = gst_element_get_static_pad (h->element, "sink");
   GstCaps *interlaced = gst_caps_from_string ("video/x-raw,format=I420,width=64,height=48,"
       "framerate=25/1,interlace-mode=interleaved");
@@ -373,7 +372,7 @@ push_qos_late (GstHarness *h)
 GST_START_TEST (test_auto_element)
 {
   GstBus *bus;
-  GstHarness *h = harness_with_bus (NULL, &bus);
+  GstHarness *h = harness_with_bus (&bus);
   gst_util_set_object_arg (G_OBJECT (h->element), "model", "auto");
   /* at 30 fps a frame may take 26.7 ms */
   fake_cost_all (h->element, 1000000);
@@ -441,7 +440,7 @@ GST_END_TEST;
 GST_START_TEST (test_auto_no_framerate)
 {
   GstBus *bus;
-  GstHarness *h = harness_with_bus (NULL, &bus);
+  GstHarness *h = harness_with_bus (&bus);
   gst_util_set_object_arg (G_OBJECT (h->element), "model", "auto");
   fake_cost_all (h->element, 5000000);
   start (h, "0/1");
@@ -460,7 +459,7 @@ GST_END_TEST;
 GST_START_TEST (test_auto_measured)
 {
   GstBus *bus;
-  GstHarness *h = harness_with_bus (NULL, &bus);
+  GstHarness *h = harness_with_bus (&bus);
   gst_util_set_object_arg (G_OBJECT (h->element), "model", "auto");
   gst_harness_set_src_caps_str (h, "video/x-raw,format=I420,width=320,height=240,"
       "framerate=1000/1");
