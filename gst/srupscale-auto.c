@@ -40,12 +40,16 @@ sr_auto_policy_init (SrAutoPolicy *p, int n_rungs, const double *cost,
   p->current = sr_auto_pick (p->cost, p->n_rungs, p->budget);
 }
 
-/* The sharpest rung cheaper than the current one, or -1. */
+/* A move down must buy at least this much: between two rungs of about the same cost
+ * that both miss the budget, switching would only flip from one to the other. */
+#define CHEAPER 0.8
+
+/* The sharpest rung clearly cheaper than the current one, or -1. */
 static int
 rung_down (const SrAutoPolicy *p)
 {
   for (int i = 0; i < p->n_rungs; i++)
-    if (i != p->current && p->cost[i] < p->cost[p->current])
+    if (i != p->current && p->cost[i] < p->cost[p->current] * CHEAPER)
       return i;
   return -1;
 }

@@ -304,6 +304,31 @@ GST_START_TEST (test_auto_policy_settles)
 }
 GST_END_TEST;
 
+/* Two rungs of about the same cost, both too slow, on a machine getting busier (the
+ * live run that found this flipped between them every few frames): the policy stays. */
+GST_START_TEST (test_auto_policy_no_flip_when_nothing_fits)
+{
+  const double cost[] = { 0.047, 0.045 };
+  SrAutoPolicy p;
+  sr_auto_policy_init (&p, 2, cost, 1.0 / 25, 50);
+  int switches = 0;
+  for (int f = 0; f < 500; f++) {
+    double load = 1 + f / 250.0;   /* up to three times slower */
+    if (sr_auto_policy_frame (&p, cost[p.current] * load, FALSE) != SR_AUTO_STAY)
+      switches++;
+  }
+  /* following measured costs, a switch needs the load to have grown by a quarter
+   * since the other rung was timed: at most 5 while it triples (without that margin,
+   * one every few frames) */
+  GST_INFO ("%d switches while the load triples", switches);
+  fail_unless (switches <= 5, "%d switches", switches);
+  /* but a rung clearly cheaper is taken */
+  const double apart[] = { 0.060, 0.020 };
+  sr_auto_policy_init (&p, 2, apart, 1.0 / 25, 50);
+  fail_unless_equals_int (p.current, 1);
+}
+GST_END_TEST;
+
 /* Lateness moves down one rung at once; a move up waits for the hold of headroom. */
 GST_START_TEST (test_auto_policy_hysteresis)
 {
@@ -493,6 +518,7 @@ live_suite (void)
   tcase_add_test (tc, test_auto_pick);
   tcase_add_test (tc, test_auto_policy_settles);
   tcase_add_test (tc, test_auto_policy_hysteresis);
+  tcase_add_test (tc, test_auto_policy_no_flip_when_nothing_fits);
   tcase_add_test (tc, test_auto_element);
   tcase_add_test (tc, test_auto_no_framerate);
   tcase_add_test (tc, test_auto_measured);
