@@ -33,6 +33,8 @@ struct _GstSrUpscale {
   GstVideoInfo in_info, out_info;
   /* processing time of a frame, measured; reported in LATENCY queries (object lock) */
   GstClockTime latency;
+  /* the runner's kernel of each layer, for model-info (object lock) */
+  char *kernel_info;
 };
 
 GST_ELEMENT_REGISTER_DECLARE (srupscale);

@@ -13,13 +13,22 @@ G_BEGIN_DECLS
 
 typedef struct _SrRunner SrRunner;
 
-/* @n_threads: 0 uses every core. The model must outlive the runner. */
+/* @n_threads: 0 uses every core; never more than the cores (sr-workers.h: the
+ * runners of a process share one budget of a thread per core). The model must
+ * outlive the runner, and not change its precision while the runner lives.
+ *
+ * Each convolution's kernel is chosen here by measurement: every candidate kernel
+ * this CPU runs at the model's precision (direct, Winograd, GEMM; bf16 too if
+ * asked for, so that bf16 is never slower than float32) is timed on one tile of
+ * this size, and the fastest is kept (a few milliseconds a layer). With
+ * SR_CONV_KERNEL set, the model's kernels (the forced ones) run as they are. */
 SrRunner *sr_runner_new (const SrModel *model, int width, int height, int n_threads,
     GError **error);
 void sr_runner_free (SrRunner *runner);
 
 int sr_runner_get_n_threads (const SrRunner *runner);
-/* Low-resolution tile size (by default about 140 x 40); for tests and tuning. */
+/* Low-resolution tile size (by default about 140 x 40); for tests and tuning. The
+ * kernels are chosen again for it. */
 void sr_runner_set_tile_size (SrRunner *runner, int tile_w, int tile_h);
 
 /* 8-bit luma in, 8-bit luma (scale times the size) out. Strides in bytes. */
@@ -40,6 +49,16 @@ void sr_runner_process_f32 (SrRunner *runner, const float *src, gsize src_stride
  * sr_model_get_n_steps() values: thread-seconds since profiling was switched on. */
 void sr_runner_set_profiling (SrRunner *runner, gboolean on);
 void sr_runner_get_profile (const SrRunner *runner, double *seconds);
+
+/* The kernel chosen for step @step ("direct", "winograd", "bf16", "gemm",
+ * "reference"), NULL if the step is not a convolution. */
+const char *sr_runner_get_step_kernel (const SrRunner *runner, int step);
+/* What @kernel took on the measured tile for step @step, in seconds; < 0 if it was
+ * not a candidate (or not measured: SR_CONV_KERNEL forced the choice). */
+double sr_runner_get_step_seconds (const SrRunner *runner, int step, const char *kernel);
+/* One line: the size, the tiles, the threads, and each convolution's kernel with
+ * the candidates' times; free it. */
+char *sr_runner_describe_kernels (const SrRunner *runner);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrRunner, sr_runner_free)
 
