@@ -29,20 +29,34 @@ sr_kernel_kind_of (const SrConv *conv)
   return SR_KERNEL_REFERENCE;
 }
 
+/* Whether this CPU (at the SIMD level sr-cpu.h settles on, where the engine has
+ * tiers) runs each kind at all. */
+#if __has_include("sr-cpu.h")
+#define DIRECT_RUNS() sr_conv_direct_available ()
+#define WINOGRAD_RUNS() sr_conv_winograd_available ()
+#define BF16_RUNS() sr_conv_bf16_available ()
+/* the Winograd products are our own micro-kernel: only the GEMM kind is OpenBLAS */
+#define WINOGRAD_USES_OPENBLAS FALSE
+#else
+#define DIRECT_RUNS() __builtin_cpu_supports ("avx512f")
+#define WINOGRAD_RUNS() __builtin_cpu_supports ("avx512f")
+#define BF16_RUNS() __builtin_cpu_supports ("avx512bf16")
+#define WINOGRAD_USES_OPENBLAS TRUE
+#endif
+
 gboolean
 sr_kernel_kind_is_candidate (SrKernelKind kind, const SrConv *conv, gboolean bf16)
 {
-  gboolean avx512 = __builtin_cpu_supports ("avx512f");
   switch (kind) {
     case SR_KERNEL_GEMM:
       return TRUE;
     case SR_KERNEL_DIRECT:
-      return avx512;
+      return DIRECT_RUNS ();
     case SR_KERNEL_WINOGRAD:
-      return avx512 && conv->k == 3 && conv->shift == 0;
+      return WINOGRAD_RUNS () && conv->k == 3 && conv->shift == 0;
     case SR_KERNEL_BF16:
       /* one input channel has nothing to pair: float32 is as fast, and exact */
-      return bf16 && conv->cin > 1 && __builtin_cpu_supports ("avx512bf16");
+      return bf16 && conv->cin > 1 && BF16_RUNS ();
     default:
       return FALSE;
   }
@@ -51,8 +65,7 @@ sr_kernel_kind_is_candidate (SrKernelKind kind, const SrConv *conv, gboolean bf1
 gboolean
 sr_kernel_kind_uses_openblas (SrKernelKind kind)
 {
-  /* the Winograd kernel's batched products are SGEMMs (sr-conv-winograd.c) */
-  return kind == SR_KERNEL_GEMM || kind == SR_KERNEL_WINOGRAD;
+  return kind == SR_KERNEL_GEMM || (kind == SR_KERNEL_WINOGRAD && WINOGRAD_USES_OPENBLAS);
 }
 
 void

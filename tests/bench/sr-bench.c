@@ -21,6 +21,9 @@
 #include "bench-streams.h"
 #include "bench.h"
 #include "sr-blas-threads.h"
+#if __has_include("sr-cpu.h")
+#include "sr-cpu.h"
+#endif
 #include "srengine.h"
 
 G_DEFINE_QUARK (sr-bench-error-quark, bench_error);
@@ -163,17 +166,16 @@ default_kernel_name (void)
   return "chosen";
 }
 
-/* The engine's instruction-set tier, from sr_cpu_level_name() (sr-cpu.h) where this
- * build has it (weak: sr-bench builds without it too). */
-extern const char *sr_cpu_level_name (void) __attribute__ ((weak));
-
+/* The engine's SIMD level (sr-cpu.h; SR_CPU_LEVEL can lower it). */
 static const char *
 engine_cpu_level (void)
 {
-  if (sr_cpu_level_name)
-    return sr_cpu_level_name ();
+#if __has_include("sr-cpu.h")
+  return sr_cpu_level_name ();
+#else
   return __builtin_cpu_supports ("avx512f") ? "avx512 (by the CPU's flags)"
       : "portable (by the CPU's flags)";
+#endif
 }
 
 static void
