@@ -19,6 +19,7 @@ typedef struct {
   char *plugin;         /* the srupscale plugin file to load */
   gboolean no_pytorch;
   gboolean no_element;
+  gboolean streams_only;   /* only the several-streams table */
   int n_threads;        /* the engine's, the element's and PyTorch's: every core */
 } BenchOptions;
 
