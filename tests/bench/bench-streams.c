@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define MAX_STREAMS 16
 /* frames each stream makes before the window opens (model load, warm-up frame,
@@ -64,12 +63,18 @@ thread_ticks (void)
   return ticks;
 }
 
+/* A thread is busy if it used at least a tenth of the process's CPU time in the
+ * window: a share, so that it still means something when other load leaves the
+ * process a fraction of the cores. */
 static void
-count_busy (GHashTable *before, GHashTable *after, double seconds, BenchStreams *r)
+count_busy (GHashTable *before, GHashTable *after, BenchStreams *r)
 {
-  long hz = sysconf (_SC_CLK_TCK);
   GHashTableIter it;
   gpointer tid, value;
+  gsize total = 0;
+  g_hash_table_iter_init (&it, after);
+  while (g_hash_table_iter_next (&it, &tid, &value))
+    total += GPOINTER_TO_SIZE (value) - GPOINTER_TO_SIZE (g_hash_table_lookup (before, tid));
   r->n_threads = 0;
   r->busy_threads = 0;
   g_hash_table_iter_init (&it, after);
@@ -77,7 +82,7 @@ count_busy (GHashTable *before, GHashTable *after, double seconds, BenchStreams 
     gsize used = GPOINTER_TO_SIZE (value)
         - GPOINTER_TO_SIZE (g_hash_table_lookup (before, tid));
     r->n_threads++;
-    if (used >= 0.1 * seconds * hz)
+    if (total > 0 && used * 10 >= total)
       r->busy_threads++;
   }
 }
@@ -169,7 +174,7 @@ bench_streams_run (const char *model_path, int n_streams, int width, int height,
         result->timing.seconds = (now - start) / 1e6;
         result->timing.cpu_seconds = bench_cpu_seconds () - cpu0;
         GHashTable *after = thread_ticks ();
-        count_busy (before, after, result->timing.seconds, result);
+        count_busy (before, after, result);
         result->busy_cores = result->timing.cpu_seconds / result->timing.seconds;
         g_hash_table_unref (after);
         break;

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 typedef struct {
   BenchTiming timing;   /* frames of all streams together */
   int n_threads;        /* threads of the process that were alive in the window */
-  int busy_threads;     /* of them, those that used >= 10% of a core */
+  int busy_threads;     /* of them, those that used >= 10% of the process's CPU time */
   double busy_cores;    /* the process's CPU time / wall time in the window */
 } BenchStreams;
 

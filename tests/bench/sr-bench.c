@@ -869,8 +869,8 @@ measure_streams (Bench *b)
   print_streams_row ("one stream", 1, 2 * w, 2 * h, &one, one_mpix);
   print_streams_row ("four streams", 4, w, h, &four, one_mpix);
   printf ("\nvs 1 stream: input pixels a second against the one stream's (target >= "
-      "0.90). threads busy: threads of this process that used at least 10%% of a core "
-      "in the window (target: no more than the cores); cores busy: the process's CPU "
+      "0.90). threads busy: threads of this process that used at least 10%% of its CPU "
+      "time in the window (target: no more than the cores); cores busy: the process's CPU "
       "time / wall time; CPU ms per Mpixel: the process's CPU time per million input "
       "pixels, the cost of the work whatever other load took of the cores.\n");
 }
