@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define _GNU_SOURCE
 #include "bench-streams.h"
+
+#include <dlfcn.h>
 
 #include <gst/gst.h>
 #include <stdio.h>
@@ -87,6 +90,21 @@ count_busy (GHashTable *before, GHashTable *after, BenchStreams *r)
   }
 }
 
+/* The plugin's engine counts the threads computing at once (sr-workers.h); its copy
+ * of the engine is inside the plugin file, found through the loaded library. NULL
+ * for a build without the counter. */
+typedef int (*PeakFunc) (void);
+
+static PeakFunc
+plugin_symbol (const char *plugin, const char *name)
+{
+  void *handle = dlopen (plugin, RTLD_NOW | RTLD_NOLOAD);
+  PeakFunc f = handle ? (PeakFunc) dlsym (handle, name) : NULL;
+  if (handle)
+    dlclose (handle);   /* drops the reference NOLOAD took; the plugin stays */
+  return f;
+}
+
 static gboolean
 all_past (Counter *c, int frames)
 {
@@ -159,6 +177,9 @@ bench_streams_run (const char *model_path, int n_streams, int width, int height,
       break;
     }
     if (!counter.open && all_past (&counter, WARMUP_FRAMES)) {
+      PeakFunc reset = plugin_symbol (opt->plugin, "sr_workers_reset_peak_busy");
+      if (reset)
+        reset ();
       before = thread_ticks ();
       cpu0 = bench_cpu_seconds ();
       start = g_get_monotonic_time ();
@@ -176,6 +197,8 @@ bench_streams_run (const char *model_path, int n_streams, int width, int height,
         GHashTable *after = thread_ticks ();
         count_busy (before, after, result);
         result->busy_cores = result->timing.cpu_seconds / result->timing.seconds;
+        PeakFunc peak = plugin_symbol (opt->plugin, "sr_workers_get_peak_busy");
+        result->peak_computing = peak ? peak () : -1;
         g_hash_table_unref (after);
         break;
       }

@@ -13,6 +13,7 @@ typedef struct {
   int n_threads;        /* threads of the process that were alive in the window */
   int busy_threads;     /* of them, those that used >= 10% of the process's CPU time */
   double busy_cores;    /* the process's CPU time / wall time in the window */
+  int peak_computing;   /* the most engine threads computing at once (-1: unknown) */
 } BenchStreams;
 
 gboolean bench_streams_run (const char *model_path, int n_streams, int width,

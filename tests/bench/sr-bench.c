@@ -838,6 +838,10 @@ print_streams_row (const char *what, int n, int w, int h, const BenchStreams *s,
   cell_num (row, ratio (mpix, one_mpix), 2);
   cell_int (row, s->n_threads);
   cell_int (row, s->busy_threads);
+  if (s->peak_computing >= 0)
+    cell_int (row, s->peak_computing);
+  else
+    cell_text (row, "n/a");
   cell_num (row, s->busy_cores, 2);
   /* CPU time for the work: holds under other load, where fps does not, and counts
    * threads that spin while waiting */
@@ -856,6 +860,7 @@ measure_streams (Bench *b)
       (int) g_get_num_processors ());
   print_table_header ((const char *[]) { "case", "streams", "input", "frames",
       "total fps", "Mpixel/s in", "vs 1 stream", "threads alive", "threads busy",
+      "computing at once (peak)",
       "cores busy", "CPU ms per Mpixel", NULL });
   BenchStreams one = { 0 }, four = { 0 };
   GError *error = NULL;
@@ -870,7 +875,9 @@ measure_streams (Bench *b)
   print_streams_row ("four streams", 4, w, h, &four, one_mpix);
   printf ("\nvs 1 stream: input pixels a second against the one stream's (target >= "
       "0.90). threads busy: threads of this process that used at least 10%% of its CPU "
-      "time in the window (target: no more than the cores); cores busy: the process's CPU "
+      "time in the window; computing at once: the most threads that ran the network "
+      "at the same moment, counted by the engine (target: no more than the cores); "
+      "cores busy: the process's CPU "
       "time / wall time; CPU ms per Mpixel: the process's CPU time per million input "
       "pixels, the cost of the work whatever other load took of the cores.\n");
 }
