@@ -454,6 +454,7 @@ sr_runner_get_profile (const SrRunner *runner, double *seconds)
  * each rather than all runs of one; a candidate's time is its fastest run. */
 #define SCREEN_FACTOR 3.0
 #define FULL_ROUNDS 3
+#define CLEAR_LEAD 1.2
 
 /* CPU time of the calling thread: a run the scheduler interrupts for other load
  * (this machine's training job, another stream) is not charged for the wait. */
@@ -507,13 +508,23 @@ choose_layer (SrRunner *r, int i, SrMap *maps, float *scratch)
   for (int k = 0; k < SR_KERNEL_N_KINDS; k++)
     if (alive[k] && screen[k] > best * SCREEN_FACTOR)
       alive[k] = FALSE;
-  for (int round = 0; round < FULL_ROUNDS; round++)
+  for (int round = 0; round < FULL_ROUNDS; round++) {
+    double first = G_MAXDOUBLE, second = G_MAXDOUBLE;
     for (int k = 0; k < SR_KERNEL_N_KINDS; k++) {
       if (!alive[k])
         continue;
       double s = time_run (&trial[k], in, out, scratch, c, k);
       r->seconds[c][k] = round == 0 ? s : MIN (r->seconds[c][k], s);
+      if (r->seconds[c][k] < first) {
+        second = first;
+        first = r->seconds[c][k];
+      } else
+        second = MIN (second, r->seconds[c][k]);
     }
+    /* a clear lead after two rounds needs no third */
+    if (round >= 1 && second > first * CLEAR_LEAD)
+      break;
+  }
   SrKernelKind chosen = SR_KERNEL_N_KINDS;
   for (int k = 0; k < SR_KERNEL_N_KINDS; k++)
     if (alive[k] && (chosen == SR_KERNEL_N_KINDS
