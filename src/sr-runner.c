@@ -46,7 +46,6 @@ struct _SrRunner {
   double seconds[SR_MAX_CONVS][SR_KERNEL_N_KINDS];
   gboolean screened[SR_MAX_CONVS][SR_KERNEL_N_KINDS];   /* timed on a slice only */
   gboolean holds_blas;        /* sr_blas_threads_hold_single() taken */
-  gboolean choosing;          /* the tile being run is the measurement's */
 };
 
 static void
