@@ -126,7 +126,7 @@ test_real_clock_keeps_fastest (void)
   g_autoptr (SrModel) model = random_espcn (4);
   for (int bf16 = 0; bf16 <= 1; bf16++) {
     gboolean has_bf16 = sr_model_set_bf16 (model, bf16);
-    g_autoptr (SrRunner) runner = sr_runner_new (model, 320, 180, 2, NULL);
+    g_autoptr (SrRunner) runner = sr_runner_new (model, 200, 96, 2, NULL);
     g_autofree char *text = sr_runner_describe_kernels (runner);
     g_test_message ("%s", text);
     for (int s = 0; s < sr_model_get_n_steps (model); s++) {
@@ -209,7 +209,7 @@ test_streams_share_cores (void)
   Stream streams[4];
   GThread *threads[4];
   for (int i = 0; i < 4; i++)
-    streams[i] = (Stream) { sr_runner_new (model, 96, 64, 0, NULL), in, 20 };
+    streams[i] = (Stream) { sr_runner_new (model, 96, 64, 0, NULL), in, 8 };
   sr_workers_reset_peak_busy ();
   for (int i = 0; i < 4; i++)
     threads[i] = g_thread_new ("stream", stream_main, &streams[i]);
