@@ -53,7 +53,12 @@ sr_kernel_kind_is_candidate (SrKernelKind kind, const SrConv *conv, gboolean bf1
     case SR_KERNEL_DIRECT:
       return DIRECT_RUNS ();
     case SR_KERNEL_WINOGRAD:
-      return WINOGRAD_RUNS () && conv->k == 3 && conv->shift == 0;
+      /* F(4x4, 3x3) rounds a little more than the direct kernel: only on the layers
+       * with 8 or more channels on both sides, where it always ran and where the
+       * golden tests hold it to 1e-4 of PyTorch (a 32->4 last layer, say, stays
+       * direct; it measured slower there anyway) */
+      return WINOGRAD_RUNS () && conv->k == 3 && conv->shift == 0 && conv->cin >= 8
+          && conv->cout >= 8;
     case SR_KERNEL_BF16:
       /* one input channel has nothing to pair: float32 is as fast, and exact */
       return bf16 && conv->cin > 1 && BF16_RUNS ();

@@ -13,7 +13,7 @@ typedef enum {
   SR_KERNEL_REFERENCE,
   SR_KERNEL_GEMM,       /* im2col + OpenBLAS SGEMM: every CPU */
   SR_KERNEL_DIRECT,     /* our direct convolution */
-  SR_KERNEL_WINOGRAD,   /* Winograd F(4x4, 3x3), 3x3 layers */
+  SR_KERNEL_WINOGRAD,   /* Winograd F(4x4, 3x3), 3x3 layers of 8+ channels */
   SR_KERNEL_BF16,       /* direct, bfloat16 products, float32 sums */
   SR_KERNEL_N_KINDS
 } SrKernelKind;
