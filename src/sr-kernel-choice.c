@@ -29,21 +29,6 @@ sr_kernel_kind_of (const SrConv *conv)
   return SR_KERNEL_REFERENCE;
 }
 
-/* Whether this CPU (at the SIMD level sr-cpu.h settles on, where the engine has
- * tiers) runs each kind at all. */
-#if __has_include("sr-cpu.h")
-#define DIRECT_RUNS() sr_conv_direct_available ()
-#define WINOGRAD_RUNS() sr_conv_winograd_available ()
-#define BF16_RUNS() sr_conv_bf16_available ()
-/* the Winograd products are our own micro-kernel: only the GEMM kind is OpenBLAS */
-#define WINOGRAD_USES_OPENBLAS FALSE
-#else
-#define DIRECT_RUNS() __builtin_cpu_supports ("avx512f")
-#define WINOGRAD_RUNS() __builtin_cpu_supports ("avx512f")
-#define BF16_RUNS() __builtin_cpu_supports ("avx512bf16")
-#define WINOGRAD_USES_OPENBLAS TRUE
-#endif
-
 gboolean
 sr_kernel_kind_is_candidate (SrKernelKind kind, const SrConv *conv, gboolean bf16)
 {
@@ -51,17 +36,17 @@ sr_kernel_kind_is_candidate (SrKernelKind kind, const SrConv *conv, gboolean bf1
     case SR_KERNEL_GEMM:
       return TRUE;
     case SR_KERNEL_DIRECT:
-      return DIRECT_RUNS ();
+      return sr_conv_direct_available ();
     case SR_KERNEL_WINOGRAD:
       /* F(4x4, 3x3) rounds a little more than the direct kernel: only on the layers
        * with 8 or more channels on both sides, where it always ran and where the
        * golden tests hold it to 1e-4 of PyTorch (a 32->4 last layer, say, stays
        * direct; it measured slower there anyway) */
-      return WINOGRAD_RUNS () && conv->k == 3 && conv->shift == 0 && conv->cin >= 8
-          && conv->cout >= 8;
+      return sr_conv_winograd_available () && conv->k == 3 && conv->shift == 0
+          && conv->cin >= 8 && conv->cout >= 8;
     case SR_KERNEL_BF16:
       /* one input channel has nothing to pair: float32 is as fast, and exact */
-      return bf16 && conv->cin > 1 && BF16_RUNS ();
+      return bf16 && conv->cin > 1 && sr_conv_bf16_available ();
     default:
       return FALSE;
   }
@@ -70,7 +55,8 @@ sr_kernel_kind_is_candidate (SrKernelKind kind, const SrConv *conv, gboolean bf1
 gboolean
 sr_kernel_kind_uses_openblas (SrKernelKind kind)
 {
-  return kind == SR_KERNEL_GEMM || (kind == SR_KERNEL_WINOGRAD && WINOGRAD_USES_OPENBLAS);
+  /* the Winograd products are our own micro-kernel (sr-conv-winograd-tier.h) */
+  return kind == SR_KERNEL_GEMM;
 }
 
 void

@@ -21,9 +21,7 @@
 #include "bench-streams.h"
 #include "bench.h"
 #include "sr-blas-threads.h"
-#if __has_include("sr-cpu.h")
 #include "sr-cpu.h"
-#endif
 #include "srengine.h"
 
 G_DEFINE_QUARK (sr-bench-error-quark, bench_error);
@@ -170,12 +168,7 @@ default_kernel_name (void)
 static const char *
 engine_cpu_level (void)
 {
-#if __has_include("sr-cpu.h")
   return sr_cpu_level_name ();
-#else
-  return __builtin_cpu_supports ("avx512f") ? "avx512 (by the CPU's flags)"
-      : "portable (by the CPU's flags)";
-#endif
 }
 
 static void
