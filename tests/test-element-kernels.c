@@ -43,6 +43,7 @@ GST_START_TEST (test_model_info_names_kernels)
   gst_debug_set_threshold_for_name ("srupscale", GST_LEVEL_INFO);
   gst_debug_add_log_function (keep_log, NULL, NULL);
   GstHarness *h = gst_harness_new ("srupscale");
+  gst_util_set_object_arg (G_OBJECT (h->element), "model", "espcn");
   g_object_set (h->element, "n-threads", 256, NULL);
   gst_harness_set_src_caps_str (h, "video/x-raw,format=GRAY8,width=64,height=48,"
       "framerate=30/1");
