@@ -230,6 +230,20 @@ warm_up (GstSrUpscale *self)
   update_latency (self, took * 5 / 4, TRUE);
 }
 
+/* The kernel the runner chose for each layer (by measurement, at this size): to
+ * the log and to model-info. */
+static void
+note_kernels (GstSrUpscale *self)
+{
+  char *kernels = sr_runner_describe_kernels (self->runner);
+  GST_INFO_OBJECT (self, "kernels: %s", kernels);
+  GST_OBJECT_LOCK (self);
+  g_free (self->kernel_info);
+  self->kernel_info = kernels;
+  GST_OBJECT_UNLOCK (self);
+  g_object_notify (G_OBJECT (self), "model-info");
+}
+
 /* The runner and frame path for the current caps, allocated once per caps. */
 static gboolean
 prepare_stream (GstSrUpscale *self)
@@ -249,7 +263,10 @@ prepare_stream (GstSrUpscale *self)
     g_error_free (error);
     return FALSE;
   }
+  /* the runner clamps the count to the cores; the scaler gets as many */
+  n_threads = sr_runner_get_n_threads (self->runner);
   self->frame_path = sr_frame_path_new (&self->in_info, &self->out_info, n_threads);
+  note_kernels (self);
   warm_up (self);
   return TRUE;
 }
@@ -807,12 +824,14 @@ describe_model (GstSrUpscale *self)
   gboolean automatic = self->model == GST_SR_UPSCALE_MODEL_AUTO
       && (self->model_location == NULL || *self->model_location == '\0');
   return g_strdup_printf ("%s x%d, %" G_GSIZE_FORMAT " parameters, %.0f multiply-adds "
-      "per input pixel, Set5 Y-PSNR %s dB%s%s%s", sr_model_get_family (self->net),
+      "per input pixel, Set5 Y-PSNR %s dB%s%s%s; kernels: %s",
+      sr_model_get_family (self->net),
       sr_model_get_scale (self->net), sr_model_get_n_params (self->net),
       sr_model_get_macs_per_pixel (self->net), psnr ? psnr : "unknown",
       automatic ? "; chosen by model=auto (" : "",
       automatic && self->auto_reason ? self->auto_reason : "",
-      automatic ? ")" : "");
+      automatic ? ")" : "",
+      self->kernel_info ? self->kernel_info : "chosen at the first caps");
 }
 
 static void
@@ -855,6 +874,7 @@ gst_sr_upscale_finalize (GObject *object)
 {
   GstSrUpscale *self = GST_SR_UPSCALE (object);
   g_free (self->model_location);
+  g_free (self->kernel_info);
   g_clear_pointer (&self->frame_path, sr_frame_path_free);
   g_clear_pointer (&self->runner, sr_runner_free);
   g_clear_pointer (&self->net, sr_model_free);
@@ -894,9 +914,9 @@ gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
           NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_N_THREADS,
       g_param_spec_int ("n-threads", "Threads",
-          "Worker threads for the network and the scaler (0 = one per core; at most "
-          G_STRINGIFY (SR_MAX_THREADS) ", what OpenBLAS serves)",
-          0, SR_MAX_THREADS, DEFAULT_N_THREADS,
+          "Worker threads for the network and the scaler (0 = one per core; never "
+          "more than the cores, and the srupscale elements of a process share them)",
+          0, 256, DEFAULT_N_THREADS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_PRECISION,
       g_param_spec_enum ("precision", "Precision",
@@ -904,7 +924,8 @@ gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_MODEL_INFO,
       g_param_spec_string ("model-info", "Model information",
-          "The loaded model: family, scale, parameters, cost and measured quality",
+          "The loaded model: family, scale, parameters, cost, measured quality, and "
+          "the kernel chosen for each layer by measurement at the current size",
           NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_MAX_MEMORY,
       g_param_spec_uint ("max-memory", "Maximum memory",

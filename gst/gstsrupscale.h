@@ -39,6 +39,8 @@ struct _GstSrUpscale {
    * announced to the pipeline (object lock) */
   SrLatencyWindow latency_window;
   GstClockTime latency;
+  /* the runner's kernel of each layer, for model-info (object lock) */
+  char *kernel_info;
 
   /* model=auto: the ladder at the current scale and the policy over it (streaming
    * thread); the family it runs (object lock); lateness QoS reported (atomic) */

@@ -48,6 +48,7 @@ struct _SrModel {
   SrStep steps[SR_MAX_STEPS];
   SrValue values[SR_MAX_STEPS + 1];
   double macs_per_pixel;  /* the network's own cost, per input pixel */
+  gboolean bf16;          /* bfloat16 asked for (sr_model_set_bf16) */
   GPtrArray *owned;       /* weights a family derived at load time */
   gsize n_params;         /* of the tensors the family read */
   gsize weight_bytes;     /* their bytes */

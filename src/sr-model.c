@@ -209,6 +209,7 @@ alloc_for_kernel (gsize n, gpointer model)
 gboolean
 sr_model_set_bf16 (SrModel *model, gboolean bf16)
 {
+  model->bf16 = bf16;
   for (int c = 0; c < model->n_convs; c++) {
     SrConv *conv = &model->convs[c];
     if (conv->packed) {   /* the previous kernel's copy of the weights */

@@ -2,13 +2,16 @@
 #include "sr-runner.h"
 
 #include <cblas.h>
-#include <omp.h>
 #include <string.h>
+#include <time.h>
 
+#include "sr-blas-threads.h"
 #include "sr-error.h"
+#include "sr-kernel-choice.h"
 #include "sr-map-ops.h"
 #include "sr-model-private.h"
 #include "sr-plan.h"
+#include "sr-workers.h"
 
 #define MAX_SIDE 16384
 /* Tiles of about 140 x 40 (low resolution): wide rows keep the direct kernel's
@@ -33,6 +36,16 @@ struct _SrRunner {
   Workspace *ws;     /* one per thread */
   int n_tiles_x, n_tiles_y;
   gboolean profiling;
+  /* The model's convolutions with the kernels this runner chose for them, and
+   * those kernels' packed weights (owned). */
+  SrConv convs[SR_MAX_CONVS];
+  GPtrArray *packed;
+  gboolean forced;            /* SR_CONV_KERNEL chose: the model's kernels */
+  /* per convolution and kind: the measured seconds on one tile, < 0 if not a
+   * candidate */
+  double seconds[SR_MAX_CONVS][SR_KERNEL_N_KINDS];
+  gboolean screened[SR_MAX_CONVS][SR_KERNEL_N_KINDS];   /* timed on a slice only */
+  gboolean holds_blas;        /* sr_blas_threads_hold_single() taken */
 };
 
 static void
@@ -70,66 +83,68 @@ value_floats (const SrRunner *r, int v, int th, int tw, int *oh, int *ow)
   return (gsize) val->channels * *oh * *ow;
 }
 
-/* The floats of each buffer and of the scratch a thread needs. */
-static void
-workspace_floats (const SrRunner *r, gsize *buffer_floats, gsize *scratch_floats)
+/* The kernels' room for value @v's tile with @conv's current kernel. */
+static gsize
+conv_scratch (const SrRunner *r, const SrConv *conv, int v)
+{
+  int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height), oh, ow;
+  value_floats (r, v, th, tw, &oh, &ow);
+  return sr_conv_scratch_floats (conv, oh, ow);
+}
+
+/* The most room a layer needs: with the kernels chosen, or (@candidates) with any
+ * candidate kernel. */
+static gsize
+scratch_floats (const SrRunner *r, gboolean candidates)
 {
   const SrModel *m = r->model;
-  int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
-  memset (buffer_floats, 0, sizeof (gsize) * (SR_MAX_STEPS + 1));
-  *scratch_floats = 0;
-  for (int v = 0; v <= m->n_steps; v++) {
-    int oh, ow, b = r->plan.buffer[v];
-    buffer_floats[b] = MAX (buffer_floats[b], value_floats (r, v, th, tw, &oh, &ow));
-    if (v > 0 && m->steps[v - 1].kind == SR_STEP_CONV)
-      *scratch_floats = MAX (*scratch_floats,
-          sr_conv_scratch_floats (&m->convs[m->steps[v - 1].conv], oh, ow));
+  gsize most = 0;
+  for (int v = 1; v <= m->n_steps; v++) {
+    if (m->steps[v - 1].kind != SR_STEP_CONV)
+      continue;
+    SrConv c = r->convs[m->steps[v - 1].conv];
+    most = MAX (most, conv_scratch (r, &c, v));
+    for (int k = 0; candidates && k < SR_KERNEL_N_KINDS; k++) {
+      if (!sr_kernel_kind_is_candidate (k, &c, m->bf16))
+        continue;
+      /* the size depends on the kernel only, not on its packed weights */
+      c.kernel = k == SR_KERNEL_GEMM ? sr_conv_gemm
+          : k == SR_KERNEL_WINOGRAD ? sr_conv_winograd : sr_conv_direct_avx512;
+      most = MAX (most, conv_scratch (r, &c, v));
+    }
   }
+  return most;
 }
 
-/* a + b and a * b, saturating at G_MAXSIZE: a budget only needs to know "too much" */
-static gsize
-add_sat (gsize a, gsize b)
-{
-  gsize s;
-  return g_size_checked_add (&s, a, b) ? s : G_MAXSIZE;
-}
-
-static gsize
-mul_sat (gsize a, gsize b)
-{
-  gsize p;
-  return g_size_checked_mul (&p, a, b) ? p : G_MAXSIZE;
-}
-
-/* Bytes of every thread's workspace, before any is allocated. */
-static gsize
-workspace_bytes (const SrRunner *r)
-{
-  gsize buffer_floats[SR_MAX_STEPS + 1], floats;
-  workspace_floats (r, buffer_floats, &floats);
-  for (int b = 0; b < r->plan.n_buffers; b++)
-    floats = add_sat (floats, buffer_floats[b]);
-  return mul_sat (mul_sat (floats, sizeof (float)), r->n_threads);
-}
-
+/* The feature-map buffers of every thread (the kernels' scratch comes once they
+ * are chosen). */
 static void
 alloc_workspaces (SrRunner *r)
 {
   const SrModel *m = r->model;
   int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
-  gsize buffer_floats[SR_MAX_STEPS + 1], scratch_floats;
-  workspace_floats (r, buffer_floats, &scratch_floats);
+  gsize buffer_floats[SR_MAX_STEPS + 1] = { 0 };
+  for (int v = 0; v <= m->n_steps; v++) {
+    int oh, ow, b = r->plan.buffer[v];
+    buffer_floats[b] = MAX (buffer_floats[b], value_floats (r, v, th, tw, &oh, &ow));
+  }
   r->ws = g_new0 (Workspace, r->n_threads);
   for (int i = 0; i < r->n_threads; i++) {
     r->ws[i].buffers = g_new0 (float *, r->plan.n_buffers);
     for (int b = 0; b < r->plan.n_buffers; b++)
       r->ws[i].buffers[b] = alloc_floats (buffer_floats[b]);
-    r->ws[i].scratch = alloc_floats (scratch_floats);
     r->ws[i].step_seconds = g_new0 (double, MAX (m->n_steps, 1));
   }
   r->n_tiles_x = (r->width + tw - 1) / tw;
   r->n_tiles_y = (r->height + th - 1) / th;
+}
+
+static void
+alloc_scratch (SrRunner *r)
+{
+  gsize n = scratch_floats (r, FALSE);
+  for (int i = 0; i < r->n_threads; i++)
+    r->ws[i].scratch = alloc_floats (n);
 }
 
 /* A tile width that makes the rows of the costliest layer (wider than the tile by
@@ -164,6 +179,60 @@ balanced_tile (int side, int target)
   return (side + n - 1) / n;
 }
 
+static float *
+alloc_packed (gsize n, gpointer runner)
+{
+  float *p = alloc_floats (n);
+  g_ptr_array_add (((SrRunner *) runner)->packed, p);
+  return p;
+}
+
+static void choose_kernels (SrRunner *r);
+
+/* Kernels, and the workspaces for them, for the current tile size. */
+static void
+prepare (SrRunner *r)
+{
+  alloc_workspaces (r);
+  choose_kernels (r);
+  alloc_scratch (r);
+}
+
+/* a + b and a * b, saturating at G_MAXSIZE: a budget only needs to know "too much" */
+static gsize
+add_sat (gsize a, gsize b)
+{
+  gsize s;
+  return g_size_checked_add (&s, a, b) ? s : G_MAXSIZE;
+}
+
+static gsize
+mul_sat (gsize a, gsize b)
+{
+  gsize p;
+  return g_size_checked_mul (&p, a, b) ? p : G_MAXSIZE;
+}
+
+/* Bytes of every thread's workspace (buffers, and the most scratch any candidate
+ * kernel of any layer could take), before any is allocated. */
+static gsize
+workspace_bytes (SrRunner *r)
+{
+  const SrModel *m = r->model;
+  int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
+  gsize buffer_floats[SR_MAX_STEPS + 1] = { 0 }, floats;
+  for (int v = 0; v <= m->n_steps; v++) {
+    int oh, ow, b = r->plan.buffer[v];
+    buffer_floats[b] = MAX (buffer_floats[b], value_floats (r, v, th, tw, &oh, &ow));
+  }
+  for (int c = 0; c < m->n_convs; c++)
+    r->convs[c] = m->convs[c];
+  floats = scratch_floats (r, TRUE);
+  for (int b = 0; b < r->plan.n_buffers; b++)
+    floats = add_sat (floats, buffer_floats[b]);
+  return mul_sat (mul_sat (floats, sizeof (float)), r->n_threads);
+}
+
 /* The runner's layout (threads, plan, tiles), with nothing allocated. */
 static SrRunner *
 runner_layout (const SrModel *model, int width, int height, int n_threads, GError **error)
@@ -178,9 +247,11 @@ runner_layout (const SrModel *model, int width, int height, int n_threads, GErro
   r->model = model;
   r->width = width;
   r->height = height;
-  r->n_threads = n_threads > 0 ? n_threads : omp_get_num_procs ();
-  /* Debian's OpenBLAS serves at most 128 concurrent callers (its buffers) */
-  r->n_threads = MIN (r->n_threads, SR_MAX_THREADS);
+  /* More threads than cores only wait for one another (and OpenBLAS runs out of
+   * buffers for concurrent calls beyond SR_WORKERS_MAX_THREADS). */
+  int cores = sr_workers_get_n_cores ();
+  r->n_threads = n_threads > 0 ? MIN (n_threads, cores) : cores;
+  r->packed = g_ptr_array_new_with_free_func (g_aligned_free);
   sr_plan_make (model, &r->plan);
   r->tile_w = MIN (width, tile_width (model, &r->plan));
   /* deep networks need a wide halo: taller tiles keep its recomputation in check */
@@ -188,11 +259,22 @@ runner_layout (const SrModel *model, int width, int height, int n_threads, GErro
   return r;
 }
 
+static void
+free_layout (SrRunner *r)
+{
+  g_ptr_array_unref (r->packed);
+  g_free (r);
+}
+
 gsize
 sr_runner_estimate_bytes (const SrModel *model, int width, int height, int n_threads)
 {
-  g_autoptr (SrRunner) r = runner_layout (model, width, height, n_threads, NULL);
-  return r ? workspace_bytes (r) : G_MAXSIZE;
+  SrRunner *r = runner_layout (model, width, height, n_threads, NULL);
+  if (r == NULL)
+    return G_MAXSIZE;
+  gsize need = workspace_bytes (r);
+  free_layout (r);
+  return need;
 }
 
 SrRunner *
@@ -208,15 +290,12 @@ sr_runner_new_with_limit (const SrModel *model, int width, int height, int n_thr
         "%dx%d frames through this %s x%d network would need %" G_GSIZE_FORMAT
         " MiB of working memory with %d threads, more than the limit of %"
         G_GSIZE_FORMAT " MiB", width, height, sr_model_get_family (model),
-        sr_model_get_scale (model), need == G_MAXSIZE ? G_MAXSIZE >> 20 : (need + (1 << 20) - 1) >> 20,
-        r->n_threads, max_bytes >> 20);
-    g_free (r);
+        sr_model_get_scale (model), need == G_MAXSIZE ? G_MAXSIZE >> 20
+        : (need + (1 << 20) - 1) >> 20, r->n_threads, max_bytes >> 20);
+    free_layout (r);
     return NULL;
   }
-  /* Parallelism is ours, over tiles: OpenBLAS must not start threads of its own
-   * inside them. */
-  openblas_set_num_threads (1);
-  alloc_workspaces (r);
+  prepare (r);
   return r;
 }
 
@@ -227,12 +306,23 @@ sr_runner_new (const SrModel *model, int width, int height, int n_threads, GErro
       SR_DEFAULT_MAX_WORKING_SET, error);
 }
 
+static void
+release_kernels (SrRunner *r)
+{
+  if (r->holds_blas)
+    sr_blas_threads_release_single ();
+  r->holds_blas = FALSE;
+  g_ptr_array_set_size (r->packed, 0);
+}
+
 void
 sr_runner_free (SrRunner *runner)
 {
   if (runner == NULL)
     return;
   free_workspaces (runner);
+  release_kernels (runner);
+  g_ptr_array_unref (runner->packed);
   g_free (runner);
 }
 
@@ -246,9 +336,10 @@ void
 sr_runner_set_tile_size (SrRunner *runner, int tile_w, int tile_h)
 {
   free_workspaces (runner);
+  release_kernels (runner);
   runner->tile_w = MAX (tile_w, 1);
   runner->tile_h = MAX (tile_h, 1);
-  alloc_workspaces (runner);
+  prepare (runner);
 }
 
 typedef struct {
@@ -373,55 +464,83 @@ write_output (const FrameIo *io, const SrMap *out, int q)
   }
 }
 
+/* The maps of every value over @tile, in @ws's buffers. */
 static void
-process_tile (SrRunner *r, Workspace *ws, const FrameIo *io, SrRect tile)
+tile_maps (const SrRunner *r, const Workspace *ws, SrRect tile, SrMap *maps)
 {
   const SrModel *m = r->model;
-  SrMap maps[SR_MAX_STEPS + 1] = { 0 };
   for (int v = 0; v <= m->n_steps; v++) {
     SrRect rect = sr_plan_rect (m, &r->plan, v, tile, r->height, r->width);
     maps[v] = (SrMap) { ws->buffers[r->plan.buffer[v]], m->values[v].channels,
       rect.y0, rect.x0, rect.h, rect.w };
   }
+}
+
+static void
+run_step (const SrRunner *r, int i, SrMap *maps, float *scratch)
+{
+  const SrStep *s = &r->model->steps[i];
+  SrMap *out = &maps[i + 1];
+  switch (s->kind) {
+    case SR_STEP_CONV:
+      r->convs[s->conv].kernel (&r->convs[s->conv], &maps[s->a], out, scratch);
+      break;
+    case SR_STEP_ADD:
+      sr_map_add (&maps[s->a], &maps[s->b], out, s->act);
+      break;
+    case SR_STEP_SHUFFLE:
+      sr_map_shuffle (&maps[s->a], out, s->r);
+      break;
+  }
+}
+
+static void
+process_tile (SrRunner *r, Workspace *ws, const FrameIo *io, SrRect tile)
+{
+  const SrModel *m = r->model;
+  SrMap maps[SR_MAX_STEPS + 1] = { 0 };
+  tile_maps (r, ws, tile, maps);
   read_input (io, &maps[0]);
-  double t0 = r->profiling ? omp_get_wtime () : 0;
+  gint64 t0 = r->profiling ? g_get_monotonic_time () : 0;
   for (int i = 0; i < m->n_steps; i++) {
-    const SrStep *s = &m->steps[i];
-    SrMap *out = &maps[i + 1];
-    switch (s->kind) {
-      case SR_STEP_CONV:
-        m->convs[s->conv].kernel (&m->convs[s->conv], &maps[s->a], out, ws->scratch);
-        break;
-      case SR_STEP_ADD:
-        sr_map_add (&maps[s->a], &maps[s->b], out, s->act);
-        break;
-      case SR_STEP_SHUFFLE:
-        sr_map_shuffle (&maps[s->a], out, s->r);
-        break;
-    }
+    run_step (r, i, maps, ws->scratch);
     if (r->profiling) {
-      double t1 = omp_get_wtime ();
-      ws->step_seconds[i] += t1 - t0;
+      gint64 t1 = g_get_monotonic_time ();
+      ws->step_seconds[i] += (t1 - t0) / 1e6;
       t0 = t1;
     }
   }
   write_output (io, &maps[m->n_steps], m->scale / m->values[m->n_steps].level);
 }
 
+typedef struct {
+  SrRunner *runner;
+  const FrameIo *io;
+  gint next_tile;     /* atomic: tiles are handed out one at a time */
+} Frame;
+
 static void
-run (SrRunner *r, const FrameIo *io)
+run_tiles (gpointer data, int worker)
 {
+  Frame *f = data;
+  SrRunner *r = f->runner;
   int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
   int n_tiles = r->n_tiles_x * r->n_tiles_y;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(r->n_threads)
-  for (int t = 0; t < n_tiles; t++) {
+  for (int t; (t = g_atomic_int_add (&f->next_tile, 1)) < n_tiles;) {
     SrRect tile;
     tile.y0 = (t / r->n_tiles_x) * th;
     tile.x0 = (t % r->n_tiles_x) * tw;
     tile.h = MIN (th, r->height - tile.y0);
     tile.w = MIN (tw, r->width - tile.x0);
-    process_tile (r, &r->ws[omp_get_thread_num ()], io, tile);
+    process_tile (r, &r->ws[worker], f->io, tile);
   }
+}
+
+static void
+run (SrRunner *r, const FrameIo *io)
+{
+  Frame f = { r, io, 0 };
+  sr_workers_run (r->n_threads, run_tiles, &f);
 }
 
 void
@@ -475,4 +594,213 @@ sr_runner_get_profile (const SrRunner *runner, double *seconds)
     for (int i = 0; i < runner->n_threads; i++)
       seconds[s] += runner->ws[i].step_seconds[s];
   }
+}
+
+/* ---- the kernel of each layer, by measurement ---- */
+
+/* Each layer's candidates are first screened on a slice of the tile (an eighth
+ * of its rows: a kernel 20 times slower than the best, as im2col + GEMM is next to
+ * our own kernels on an AVX-512 CPU, costs little to rule out), then those within
+ * SCREEN_FACTOR of the best are timed in FULL_ROUNDS rounds over the whole tile, one
+ * run of each candidate per round so that a burst of other load spoils one run of
+ * each rather than all runs of one; a candidate's time is its fastest run. */
+#define SCREEN_FACTOR 3.0
+#define FULL_ROUNDS 3
+#define CLEAR_LEAD 1.2
+
+/* CPU time of the calling thread: a run the scheduler interrupts for other load
+ * (this machine's training job, another stream) is not charged for the wait. */
+static double
+thread_seconds (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double
+time_run (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch, int index,
+    SrKernelKind kind)
+{
+  double t0 = thread_seconds ();
+  conv->kernel (conv, in, out, scratch);
+  return sr_kernel_choice_adjust (index, kind, thread_seconds () - t0);
+}
+
+/* Tries every candidate kernel on the convolution of step @i, on the tile in @maps,
+ * keeps the fastest in r->convs and its time in r->seconds; leaves the layer's
+ * output over the whole tile in maps[i + 1] for the next layers. */
+static void
+choose_layer (SrRunner *r, int i, SrMap *maps, float *scratch)
+{
+  const SrModel *m = r->model;
+  int c = m->steps[i].conv;
+  const SrConv *model_conv = &m->convs[c];
+  const SrMap *in = &maps[m->steps[i].a];
+  SrMap *out = &maps[i + 1];
+  SrConv trial[SR_KERNEL_N_KINDS];
+  gpointer packed[SR_KERNEL_N_KINDS] = { 0 };
+  gboolean alive[SR_KERNEL_N_KINDS] = { 0 };
+  double screen[SR_KERNEL_N_KINDS], best = G_MAXDOUBLE;
+  SrMap slice = *out;
+  slice.h = MIN (out->h, MAX (4, (out->h / 8 + 3) & ~3));
+  for (int k = 0; k < SR_KERNEL_N_KINDS; k++) {
+    r->seconds[c][k] = -1;
+    if (!sr_kernel_kind_is_candidate (k, model_conv, m->bf16))
+      continue;
+    trial[k] = *model_conv;
+    guint before = r->packed->len;
+    sr_kernel_kind_apply (k, &trial[k], alloc_packed, r);
+    packed[k] = r->packed->len > before
+        ? g_ptr_array_index (r->packed, r->packed->len - 1) : NULL;
+    alive[k] = TRUE;
+    screen[k] = time_run (&trial[k], in, &slice, scratch, c, k);
+    best = MIN (best, screen[k]);
+  }
+  for (int k = 0; k < SR_KERNEL_N_KINDS; k++)
+    if (alive[k] && screen[k] > best * SCREEN_FACTOR)
+      alive[k] = FALSE;
+  for (int round = 0; round < FULL_ROUNDS; round++) {
+    double first = G_MAXDOUBLE, second = G_MAXDOUBLE;
+    for (int k = 0; k < SR_KERNEL_N_KINDS; k++) {
+      if (!alive[k])
+        continue;
+      double s = time_run (&trial[k], in, out, scratch, c, k);
+      r->seconds[c][k] = round == 0 ? s : MIN (r->seconds[c][k], s);
+      if (r->seconds[c][k] < first) {
+        second = first;
+        first = r->seconds[c][k];
+      } else
+        second = MIN (second, r->seconds[c][k]);
+    }
+    /* a clear lead after two rounds needs no third */
+    if (round >= 1 && second > first * CLEAR_LEAD)
+      break;
+  }
+  SrKernelKind chosen = SR_KERNEL_N_KINDS;
+  for (int k = 0; k < SR_KERNEL_N_KINDS; k++)
+    if (alive[k] && (chosen == SR_KERNEL_N_KINDS
+            || r->seconds[c][k] < r->seconds[c][chosen]))
+      chosen = k;
+  for (int k = 0; k < SR_KERNEL_N_KINDS; k++) {
+    if (k != (int) chosen && packed[k] != NULL)
+      g_ptr_array_remove_fast (r->packed, packed[k]);
+    /* screened out: its slice's time scaled to the whole tile says by how much */
+    r->screened[c][k] = sr_kernel_kind_is_candidate (k, model_conv, m->bf16) && !alive[k];
+    if (r->screened[c][k])
+      r->seconds[c][k] = screen[k] * out->h / slice.h;
+  }
+  r->convs[c] = trial[chosen];
+  /* the output of the last full run is the chosen kernel's or as good as */
+}
+
+/* The candidates run on the calling thread, the others idle, on a tile from the
+ * middle of the frame (whole halo), with each layer's input the previous layers'
+ * output of a smooth test picture. A few milliseconds per layer, once per size. */
+static void
+choose_kernels (SrRunner *r)
+{
+  const SrModel *m = r->model;
+  for (int c = 0; c < m->n_convs; c++) {
+    r->convs[c] = m->convs[c];
+    for (int k = 0; k < SR_KERNEL_N_KINDS; k++)
+      r->seconds[c][k] = -1;
+  }
+  const char *force = g_getenv ("SR_CONV_KERNEL");
+  r->forced = force && *force;
+  gboolean blas = FALSE;
+  if (!r->forced) {
+    /* OpenBLAS candidates are timed as they will run: single-threaded */
+    sr_blas_threads_hold_single ();
+    int saved = sr_blas_threads_enter ();
+    int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
+    SrRect tile = { (r->n_tiles_y / 2) * th, (r->n_tiles_x / 2) * tw, 0, 0 };
+    tile.h = MIN (th, r->height - tile.y0);
+    tile.w = MIN (tw, r->width - tile.x0);
+    SrMap maps[SR_MAX_STEPS + 1] = { 0 };
+    tile_maps (r, &r->ws[0], tile, maps);
+    for (int y = 0; y < maps[0].h; y++)
+      for (int x = 0; x < maps[0].w; x++)
+        maps[0].data[y * maps[0].w + x] = 0.5f + 0.4f * ((x * 7 + y * 3) % 32) / 32.f;
+    float *scratch = alloc_floats (scratch_floats (r, TRUE));
+    /* OpenBLAS's first call sets up its buffers: not in a candidate's time */
+    float a = 1.f, b = 1.f, ab = 0.f;
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, 1, 1, 1.f, &a, 1, &b, 1,
+        0.f, &ab, 1);
+    for (int i = 0; i < m->n_steps; i++) {
+      if (m->steps[i].kind == SR_STEP_CONV)
+        choose_layer (r, i, maps, scratch);
+      else
+        run_step (r, i, maps, scratch);
+    }
+    g_aligned_free (scratch);
+    sr_blas_threads_leave (saved);
+    sr_blas_threads_release_single ();
+  }
+  for (int c = 0; c < m->n_convs; c++)
+    blas |= sr_kernel_kind_uses_openblas (sr_kernel_kind_of (&r->convs[c]));
+  /* several of our threads calling OpenBLAS: it must not start threads of its own */
+  if (blas && r->n_threads > 1) {
+    sr_blas_threads_hold_single ();
+    r->holds_blas = TRUE;
+  }
+}
+
+const char *
+sr_runner_get_step_kernel (const SrRunner *runner, int step)
+{
+  const SrModel *m = runner->model;
+  if (step < 0 || step >= m->n_steps || m->steps[step].kind != SR_STEP_CONV)
+    return NULL;
+  return sr_kernel_kind_name (sr_kernel_kind_of (&runner->convs[m->steps[step].conv]));
+}
+
+double
+sr_runner_get_step_seconds (const SrRunner *runner, int step, const char *kernel)
+{
+  const SrModel *m = runner->model;
+  if (step < 0 || step >= m->n_steps || m->steps[step].kind != SR_STEP_CONV)
+    return -1;
+  for (int k = 0; k < SR_KERNEL_N_KINDS; k++)
+    if (g_str_equal (kernel, sr_kernel_kind_name (k)))
+      return runner->seconds[m->steps[step].conv][k];
+  return -1;
+}
+
+char *
+sr_runner_describe_kernels (const SrRunner *runner)
+{
+  const SrModel *m = runner->model;
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "%dx%d in %dx%d tiles, %d threads; ", runner->width,
+      runner->height, MIN (runner->tile_w, runner->width),
+      MIN (runner->tile_h, runner->height), runner->n_threads);
+  for (int i = 0, n = 0; i < m->n_steps; i++) {
+    if (m->steps[i].kind != SR_STEP_CONV)
+      continue;
+    double macs;
+    char *what = sr_model_describe_step (m, i, &macs);
+    int c = m->steps[i].conv;
+    SrKernelKind kind = sr_kernel_kind_of (&runner->convs[c]);
+    g_string_append_printf (s, "%s%s: %s", n++ ? "; " : "", what,
+        sr_kernel_kind_name (kind));
+    g_free (what);
+    if (runner->forced) {
+      g_string_append (s, " (forced by SR_CONV_KERNEL)");
+      continue;
+    }
+    if (m->bf16 && kind != SR_KERNEL_BF16 && runner->seconds[c][SR_KERNEL_BF16] >= 0)
+      g_string_append (s, ", float32: faster than bf16 here");
+    g_string_append (s, " (");
+    for (int k = 0, shown = 0; k < SR_KERNEL_N_KINDS; k++)
+      if (runner->seconds[c][k] >= 0)
+        g_string_append_printf (s, "%s%s %s%.2f ms", shown++ ? ", " : "",
+            sr_kernel_kind_name (k), runner->screened[c][k] ? "~" : "",
+            1e3 * runner->seconds[c][k]);
+    g_string_append (s, ")");
+  }
+  if (runner->holds_blas)
+    g_string_append (s, "; OpenBLAS held at 1 thread (no per-thread setting in this "
+        "OpenBLAS)");
+  return g_string_free (s, FALSE);
 }

@@ -13,28 +13,37 @@ G_BEGIN_DECLS
 
 typedef struct _SrRunner SrRunner;
 
+/* @n_threads: 0 uses every core; never more than the cores (sr-workers.h: the
+ * runners of a process share one budget of a thread per core). The model must
+ * outlive the runner, and not change its precision while the runner lives.
+ *
+ * Each convolution's kernel is chosen here by measurement: every candidate kernel
+ * this CPU runs at the model's precision (direct, Winograd, GEMM; bf16 too if
+ * asked for, so that bf16 is never slower than float32) is timed on one tile of
+ * this size, and the fastest is kept (a few milliseconds a layer). With
+ * SR_CONV_KERNEL set, the model's kernels (the forced ones) run as they are. */
 /* More threads than this are not used (Debian's OpenBLAS serves at most 128
  * concurrent callers; more crash it). */
 #define SR_MAX_THREADS 64
 /* sr_runner_new() refuses a frame size whose workspaces would need more. */
 #define SR_DEFAULT_MAX_WORKING_SET ((gsize) 1 << 30)
 
-/* @n_threads: 0 uses every core (at most SR_MAX_THREADS). The model must outlive the
- * runner. Refuses (SR_ERROR_BAD_SIZE) when the workspaces would need more than
- * SR_DEFAULT_MAX_WORKING_SET bytes. */
-SrRunner *sr_runner_new (const SrModel *model, int width, int height, int n_threads,
-    GError **error);
-/* The same with a limit of @max_bytes (0: none). */
+/* The same as sr_runner_new() with a limit of @max_bytes (0: none) on the
+ * workspaces; sr_runner_new() refuses (SR_ERROR_BAD_SIZE) beyond
+ * SR_DEFAULT_MAX_WORKING_SET. */
 SrRunner *sr_runner_new_with_limit (const SrModel *model, int width, int height,
     int n_threads, gsize max_bytes, GError **error);
-/* The bytes of the workspaces sr_runner_new() would allocate (G_MAXSIZE for a size it
- * refuses), allocating nothing. */
+/* The bytes of the workspaces sr_runner_new() would allocate at most (G_MAXSIZE for
+ * a size it refuses), allocating nothing. */
 gsize sr_runner_estimate_bytes (const SrModel *model, int width, int height,
     int n_threads);
+SrRunner *sr_runner_new (const SrModel *model, int width, int height, int n_threads,
+    GError **error);
 void sr_runner_free (SrRunner *runner);
 
 int sr_runner_get_n_threads (const SrRunner *runner);
-/* Low-resolution tile size (by default about 140 x 40); for tests and tuning. */
+/* Low-resolution tile size (by default about 140 x 40); for tests and tuning. The
+ * kernels are chosen again for it. */
 void sr_runner_set_tile_size (SrRunner *runner, int tile_w, int tile_h);
 
 /* 8-bit luma in, 8-bit luma (scale times the size) out. Strides in bytes. */
@@ -69,6 +78,16 @@ void sr_runner_process_f32 (SrRunner *runner, const float *src, gsize src_stride
  * sr_model_get_n_steps() values: thread-seconds since profiling was switched on. */
 void sr_runner_set_profiling (SrRunner *runner, gboolean on);
 void sr_runner_get_profile (const SrRunner *runner, double *seconds);
+
+/* The kernel chosen for step @step ("direct", "winograd", "bf16", "gemm",
+ * "reference"), NULL if the step is not a convolution. */
+const char *sr_runner_get_step_kernel (const SrRunner *runner, int step);
+/* What @kernel took on the measured tile for step @step, in seconds; < 0 if it was
+ * not a candidate (or not measured: SR_CONV_KERNEL forced the choice). */
+double sr_runner_get_step_seconds (const SrRunner *runner, int step, const char *kernel);
+/* One line: the size, the tiles, the threads, and each convolution's kernel with
+ * the candidates' times; free it. */
+char *sr_runner_describe_kernels (const SrRunner *runner);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrRunner, sr_runner_free)
 

@@ -460,7 +460,7 @@ test_thread_count_clamped (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (SrRunner) runner = sr_runner_new (model, 64, 48, 256, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sr_runner_get_n_threads (runner), ==, SR_MAX_THREADS);
+  g_assert_cmpint (sr_runner_get_n_threads (runner), <=, SR_MAX_THREADS);
   g_autofree guint8 *in = g_malloc0 (64 * 48), *out = g_malloc (64 * 48 * 4);
   sr_runner_process_u8 (runner, in, 64, out, 128);
   sr_hostile_end (&b);

@@ -31,7 +31,11 @@ bench_layers (const SrModel *model, const char *name, int width, int height,
   double thread_seconds = t.seconds * sr_runner_get_n_threads (runner), in_steps = 0;
   for (int i = 0; i < n; i++) {
     double macs;
-    char *what = sr_model_describe_step (model, i, &macs);
+    char *step = sr_model_describe_step (model, i, &macs);
+    const char *kernel = sr_runner_get_step_kernel (runner, i);
+    /* the kernel the runner chose for the layer (or SR_CONV_KERNEL forced) */
+    char *what = kernel ? g_strdup_printf ("%s: %s", step, kernel) : g_strdup (step);
+    g_free (step);
     double ms = 1e3 * seconds[i] / t.frames;   /* thread-milliseconds per frame */
     double gflops = seconds[i] > 0 ? 2 * macs * width * height * t.frames / seconds[i] / 1e9 : 0;
     printf ("| %s | %dx%d | %d | %s | %.1f | %.2f | %.1f | %.1f | %.0f |\n", name, width,

@@ -16,8 +16,10 @@ typedef struct {
   double seconds;
   char *sizes;          /* "640x360,960x540" */
   char *models_dir;
+  char *plugin;         /* the srupscale plugin file to load */
   gboolean no_pytorch;
   gboolean no_element;
+  gboolean streams_only;   /* only the several-streams table */
   int n_threads;        /* the engine's, the element's and PyTorch's: every core */
 } BenchOptions;
 

@@ -18,7 +18,10 @@
 #include "bench-layers.h"
 #include "bench-peak.h"
 #include "bench-pytorch.h"
+#include "bench-streams.h"
 #include "bench.h"
+#include "sr-blas-threads.h"
+#include "sr-cpu.h"
 #include "srengine.h"
 
 G_DEFINE_QUARK (sr-bench-error-quark, bench_error);
@@ -158,7 +161,14 @@ default_kernel_name (void)
   const char *forced = g_getenv ("SR_CONV_KERNEL");
   if (forced && *forced)
     return forced;
-  return __builtin_cpu_supports ("avx512f") ? "avx512" : "gemm";
+  return "chosen";
+}
+
+/* The engine's SIMD level (sr-cpu.h; SR_CPU_LEVEL can lower it). */
+static const char *
+engine_cpu_level (void)
+{
+  return sr_cpu_level_name ();
 }
 
 static void
@@ -176,8 +186,13 @@ print_machine (const Bench *b)
   printf ("- OpenBLAS: core %s, config \"%s\", OPENBLAS_CORETYPE %s\n",
       openblas_get_corename (), openblas_get_config (),
       coretype_text ? coretype_text : "not set");
-  printf ("- engine kernel by default: %s%s\n", default_kernel_name (),
-      g_getenv ("SR_CONV_KERNEL") ? " (forced by SR_CONV_KERNEL)" : "");
+  printf ("- engine CPU level: %s%s\n", engine_cpu_level (),
+      g_getenv ("SR_CPU_LEVEL") ? " (SR_CPU_LEVEL set)" : "");
+  printf ("- engine kernels: %s\n", g_getenv ("SR_CONV_KERNEL")
+      ? "forced by SR_CONV_KERNEL" : "chosen per layer by measurement (the per-layer table "
+      "names them)");
+  printf ("- OpenBLAS threads: %d (openblas_get_num_threads), per-thread setting %s\n",
+      openblas_get_num_threads (), sr_blas_threads_have_local () ? "present" : "absent");
   printf ("- timing: %s\n", b->opt.frames > 0 ? "a fixed number of frames"
       : "frames for at least the given seconds");
   if (b->opt.frames > 0)
@@ -693,13 +708,24 @@ rss_child (const char *what, const char *model_path, const BenchOptions *opt)
   GError *error = NULL;
   gboolean ok = TRUE;
   BenchTiming t;
-  if (g_str_equal (what, "engine")) {
+  int w, h;
+  if (sscanf (what, "engine-fps:%dx%d", &w, &h) == 2) {
+    /* the engine's frame rate under this process's environment (OPENBLAS_CORETYPE) */
+    SrModel *model = sr_model_new_from_file (model_path, &error);
+    ok = model && time_engine (model, w, h, opt, &t, &error);
+    sr_model_free (model);
+    if (ok) {
+      printf ("fps=%f share=%f core=%s\n", bench_timing_fps (&t),
+          bench_timing_cpu_share (&t, opt->n_threads), openblas_get_corename ());
+      return 0;
+    }
+  } else if (g_str_equal (what, "engine")) {
     SrModel *model = sr_model_new_from_file (model_path, &error);
     ok = model && time_engine (model, 1920, 1080, opt, &t, &error);
     sr_model_free (model);
   } else if (g_str_equal (what, "element")) {
     char *used = NULL;
-    ok = bench_element_load_plugin (SR_BENCH_PLUGIN, &used, &error)
+    ok = bench_element_load_plugin (opt->plugin, &used, &error)
         && bench_element_srupscale (model_path, 2, "I420", 1920, 1080, opt, &t, &error);
     g_free (used);
   }
@@ -711,6 +737,142 @@ rss_child (const char *what, const char *model_path, const BenchOptions *opt)
   BenchRss rss = peak_rss ();
   printf ("maxrss_kb=%ld hwm_kb=%ld\n", rss.maxrss_kb, rss.hwm_kb);
   return 0;
+}
+
+/* ---- OpenBLAS's SSE3 kernels forced ---- */
+
+/* The engine's fps at @r's size in a child process whose OpenBLAS was told to use
+ * its Prescott (SSE3) kernels, as OpenBLAS 0.3.21 does by itself on CPUs it does
+ * not know (Sapphire Rapids, say); 0 on failure. */
+static double
+prescott_child_fps (const Bench *b, const BenchRow *r, double *share, char **core)
+{
+  char *self = g_file_read_link ("/proc/self/exe", NULL);
+  char *arg = g_strdup_printf ("--rss-child=engine-fps:%dx%d", r->width, r->height);
+  char *seconds = g_strdup_printf ("--seconds=%g", b->opt.seconds);
+  char *frames = g_strdup_printf ("--frames=%d", b->opt.frames);
+  char *threads = g_strdup_printf ("--threads=%d", b->opt.n_threads);
+  char *argv[] = { self, arg, (char *) "--rss-model", r->model->path, seconds, frames,
+    threads, NULL };
+  char **env = g_environ_setenv (g_get_environ (), "OPENBLAS_CORETYPE", "Prescott", TRUE);
+  char *out = NULL, corename[64] = "";
+  int status;
+  double fps = 0;
+  *share = 0;
+  if (self && g_spawn_sync (NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
+          &status, NULL) && g_spawn_check_wait_status (status, NULL) && out
+      && sscanf (out, "fps=%lf share=%lf core=%63s", &fps, share, corename) != 3)
+    fps = 0;
+  *core = g_strdup (corename);
+  g_free (out);
+  g_strfreev (env);
+  g_free (threads);
+  g_free (frames);
+  g_free (seconds);
+  g_free (arg);
+  g_free (self);
+  return fps;
+}
+
+/* Side by side, row by row: this process (OpenBLAS as it detected the CPU, or as
+ * OPENBLAS_CORETYPE says) then a child with OPENBLAS_CORETYPE=Prescott. */
+static void
+measure_prescott (Bench *b)
+{
+  printf ("\n## Engine with OpenBLAS's Prescott (SSE3) kernels forced: "
+      "OPENBLAS_CORETYPE=Prescott in a child process, against this process (core %s)\n",
+      openblas_get_corename ());
+  print_table_header ((const char *[]) { "model", "input", "fps (this process)",
+      "CPU share", "fps (Prescott child)", "CPU share", "child's core",
+      "Prescott / this", NULL });
+  for (guint i = 0; i < b->rows->len; i++) {
+    const BenchRow *r = &g_array_index (b->rows, BenchRow, i);
+    BenchTiming t;
+    GError *error = NULL;
+    if (!time_engine (r->model->model, r->width, r->height, &b->opt, &t, &error)) {
+      printf ("| %s | %dx%d: %s |\n", r->model->name, r->width, r->height,
+          error->message);
+      g_clear_error (&error);
+      continue;
+    }
+    double share, fps = bench_timing_fps (&t);
+    char *core = NULL;
+    double child = prescott_child_fps (b, r, &share, &core);
+    GString *row = g_string_new ("|");
+    cell_text (row, r->model->name);
+    cell_size (row, r->width, r->height);
+    cell_num (row, fps, 1);
+    cell_num (row, bench_timing_cpu_share (&t, b->opt.n_threads), 2);
+    cell_num (row, child, 1);
+    cell_num (row, share, 2);
+    cell_text (row, core);
+    cell_num (row, ratio (child, fps), 2);
+    print_row (row);
+    g_free (core);
+  }
+  printf ("\nTarget: Prescott / this >= 0.95 on AVX-512 and AVX2 machines (the hot "
+      "path's speed must not depend on OpenBLAS's CPU detection).\n");
+}
+
+/* ---- several streams in one process ---- */
+
+static void
+print_streams_row (const char *what, int n, int w, int h, const BenchStreams *s,
+    double one_mpix)
+{
+  double fps = bench_timing_fps (&s->timing), mpix = fps * w * h / 1e6;
+  GString *row = g_string_new ("|");
+  cell_text (row, what);
+  cell_int (row, n);
+  cell_size (row, w, h);
+  cell_int (row, s->timing.frames);
+  cell_num (row, fps, 1);
+  cell_num (row, mpix, 2);
+  cell_num (row, ratio (mpix, one_mpix), 2);
+  cell_int (row, s->n_threads);
+  cell_int (row, s->busy_threads);
+  if (s->peak_computing >= 0)
+    cell_int (row, s->peak_computing);
+  else
+    cell_text (row, "n/a");
+  cell_num (row, s->busy_cores, 2);
+  /* CPU time for the work: holds under other load, where fps does not, and counts
+   * threads that spin while waiting */
+  cell_num (row, mpix > 0 ? 1e3 * s->timing.cpu_seconds / (mpix * s->timing.seconds) : 0, 1);
+  print_row (row);
+}
+
+/* 4 x 320x240 against 1 x 640x480: the same pixels a second, as 4 streams. */
+static void
+measure_streams (Bench *b)
+{
+  const BenchModel *m = x2_model (b);
+  int w = b->opt.quick ? 32 : 320, h = b->opt.quick ? 24 : 240;
+  printf ("\n## Streams in one process: 4 x %dx%d against 1 x %dx%d, %s, element I420, "
+      "n-threads default (%d cores)\n", w, h, 2 * w, 2 * h, m->name,
+      (int) g_get_num_processors ());
+  print_table_header ((const char *[]) { "case", "streams", "input", "frames",
+      "total fps", "Mpixel/s in", "vs 1 stream", "threads alive", "threads busy",
+      "computing at once (peak)",
+      "cores busy", "CPU ms per Mpixel", NULL });
+  BenchStreams one = { 0 }, four = { 0 };
+  GError *error = NULL;
+  if (!bench_streams_run (m->path, 1, 2 * w, 2 * h, &b->opt, &one, &error)
+      || !bench_streams_run (m->path, 4, w, h, &b->opt, &four, &error)) {
+    printf ("| %s |\n", error->message);
+    g_clear_error (&error);
+    return;
+  }
+  double one_mpix = bench_timing_fps (&one.timing) * 4 * w * h / 1e6;
+  print_streams_row ("one stream", 1, 2 * w, 2 * h, &one, one_mpix);
+  print_streams_row ("four streams", 4, w, h, &four, one_mpix);
+  printf ("\nvs 1 stream: input pixels a second against the one stream's (target >= "
+      "0.90). threads busy: threads of this process that used at least 10%% of its CPU "
+      "time in the window; computing at once: the most threads that ran the network "
+      "at the same moment, counted by the engine (target: no more than the cores); "
+      "cores busy: the process's CPU "
+      "time / wall time; CPU ms per Mpixel: the process's CPU time per million input "
+      "pixels, the cost of the work whatever other load took of the cores.\n");
 }
 
 /* ---- the summary ---- */
@@ -808,6 +970,10 @@ parse_options (int *argc, char ***argv, BenchOptions *opt, HiddenOptions *hidden
       "the .safetensors models to run (default: the source tree's models/)", "DIR" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
       "threads for the engine, the element and PyTorch (default: every core)", "N" },
+    { "streams-only", 0, 0, G_OPTION_ARG_NONE, &opt->streams_only,
+      "only the several streams in one process (with --plugin: another build's)", NULL },
+    { "plugin", 0, 0, G_OPTION_ARG_FILENAME, &opt->plugin,
+      "the srupscale plugin to measure (default: this build's)", "FILE" },
     { "no-pytorch", 0, 0, G_OPTION_ARG_NONE, &opt->no_pytorch, "skip PyTorch", NULL },
     { "no-element", 0, 0, G_OPTION_ARG_NONE, &opt->no_element,
       "skip the GStreamer pipelines", NULL },
@@ -837,6 +1003,8 @@ parse_options (int *argc, char ***argv, BenchOptions *opt, HiddenOptions *hidden
     opt->sizes = g_strdup (opt->quick ? "64x36" : "640x360,960x540");
   if (opt->models_dir == NULL)
     opt->models_dir = g_strdup (SR_BENCH_MODELS_DIR);
+  if (opt->plugin == NULL)
+    opt->plugin = g_strdup (SR_BENCH_PLUGIN);
   return TRUE;
 }
 
@@ -845,7 +1013,7 @@ load_plugin (Bench *b)
 {
   char *used = NULL;
   GError *error = NULL;
-  b->have_element = bench_element_load_plugin (SR_BENCH_PLUGIN, &used, &error);
+  b->have_element = bench_element_load_plugin (b->opt.plugin, &used, &error);
   if (b->have_element)
     printf ("- srupscale plugin: %s\n", used);
   else {
@@ -865,6 +1033,7 @@ bench_clear (Bench *b)
   g_clear_pointer (&b->models, g_ptr_array_unref);
   g_free (b->opt.sizes);
   g_free (b->opt.models_dir);
+  g_free (b->opt.plugin);
 }
 
 int
@@ -905,11 +1074,20 @@ main (int argc, char **argv)
   print_machine (&b);
   if (!b.opt.no_element)
     load_plugin (&b);
+  if (b.opt.streams_only) {
+    if (b.have_element)
+      measure_streams (&b);
+    bench_clear (&b);
+    return 0;
+  }
   measure_peak (&b);
   measure_engine (&b);
   measure_layers (&b);
   if (b.have_element)
     measure_element (&b);
+  measure_prescott (&b);
+  if (b.have_element)
+    measure_streams (&b);
   if (!b.opt.no_pytorch)
     measure_pytorch (&b);
   measure_memory (&b);
