@@ -22,7 +22,7 @@ if [ "$input" = --synthetic ]; then
     filesink location="$input"
   expected_frames=12
 else
-  [ -r "$input" ] || { echo "FAIL: no $input (the tests need ../shared beside the clone)"; exit 1; }
+  [ -r "$input" ] || { echo "FAIL: no $input (tests/data is part of the repository: is the clone complete?)"; exit 1; }
   case $input in
     *.h264|*.264)
       gst-inspect-1.0 --exists h264parse || { echo "FAIL: no h264parse (install gstreamer1.0-plugins-bad)"; exit 1; } ;;
