@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # From a fresh clone on Debian 12 to an upscaled video, in one command.
 #
 #   examples/demo.sh [INPUT] [OUTPUT]

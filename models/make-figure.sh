@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Regenerates models/figures/ (the README's side-by-side crops) from the shipped
 # models, and prints the Markdown table to paste into the README.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Direct convolution with AVX-512: no im2col, no GEMM packing.
  *
  * Pixels are in the vector lanes. A block is 8 output channels x 48 output pixels

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The direct kernels' block loop, written once for float32 (sr-conv-avx512.c) and
  * bfloat16 pairs (sr-conv-bf16.c): a C template. Define before including:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* 3x3 convolution by Winograd's minimal filtering F(4x4, 3x3) (Lavin and Gray,
  * "Fast algorithms for convolutional neural networks", 2016, with the points 0,
  * +-1, +-2 and infinity): each 4x4 block of output comes from a 6x6 block of input

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* 2-D convolution, stride 1, square kernel, zero 'same' padding at the image border
  * (see sr-map.h), with bias and activation fused into its output. An odd kernel is
  * centred on its output pixel; a window can be moved by `shift` (FSRCNN x3's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* AVX-512 helpers shared by the direct kernels (include only from files compiled
  * with -mavx512f): the block they compute, its row masks, its bias, and the
  * activations applied in registers before the store. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # test-transcode.sh TRANSCODE_SH INPUT|--synthetic SCALE [MAX_FRAMES]
 #
 # Runs transcode.sh and checks what it claims against the file it wrote: the
