@@ -6,10 +6,10 @@
 #   bash models/make-figure.sh            # after meson setup build && ninja -C build
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-datasets=${DATASETS:-$root/../shared/datasets}
+datasets=${DATASETS:-$root/tests/data}   # Set14 is in the repository
 scale=${SCALE:-3}   # SCALE=2 bash models/make-figure.sh for another scale
 models=()
-for family in espcn fsrcnn lesrcnn; do
+for family in espcn fsrcnn lesrcnn sesr; do
   [ -f "$root/models/${family}_x$scale.safetensors" ] && models+=("$root/models/${family}_x$scale.safetensors")
 done
 mkdir -p "$root/models/figures"
