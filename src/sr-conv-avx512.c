@@ -1,69 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Direct convolution with AVX-512: no im2col, no GEMM packing.
- *
- * Pixels are in the vector lanes. A block is 8 output channels x 48 output pixels
- * of one row in 24 zmm accumulators: for each input channel and kernel tap, 3 loads
- * of 16 neighbouring input pixels feed 24 FMAs against 8 broadcast weights (or 4
- * channels x 2 rows: sr_block_width()).
- *
- * The input is first copied into a zero-padded scratch plane, so the inner loop has
- * no border tests; weights are repacked once at load time, block after block, as
- * [cin][k][k][block width] so the broadcasts of a tap are adjacent. Bias and the
- * activation are applied in registers before the one store.
- *
- * This file is compiled with -mavx512f and only called when the CPU has it
- * (sr_conv_choose_kernel). */
-#include <immintrin.h>
-#include <string.h>
-
-#include "sr-conv.h"
+/* The direct kernel's AVX-512 tier (sr-conv-direct-tier.h). Compiled with -mavx512f
+ * -mfma and called only at SR_CPU_AVX512 (sr-cpu.h). */
+#include "sr-conv-tiers.h"
 #include "sr-simd-avx512.h"
 
-size_t
-sr_conv_avx512_packed_floats (const SrConv *conv)
-{
-  return (size_t) sr_block_padded_cout (conv->cout) * conv->cin * conv->k * conv->k;
-}
-
-void
-sr_conv_avx512_pack (const SrConv *conv, float *packed)
-{
-  int kk = conv->k * conv->k, cin = conv->cin;
-  memset (packed, 0, sizeof (float) * sr_conv_avx512_packed_floats (conv));
-  for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
-    int cb = sr_block_width (conv->cout, co0);
-    float *dst = packed + (size_t) co0 * cin * kk;   /* every earlier block is full */
-    for (int ci = 0; ci < cin; ci++)
-      for (int t = 0; t < kk; t++)
-        for (int c = 0; c < cb && co0 + c < conv->cout; c++)
-          dst[(ci * kk + t) * cb + c] = conv->weight[((co0 + c) * cin + ci) * kk + t];
-  }
-}
-
-#define SR_CONV_ROWS conv_rows
-#define SR_CONV_BLOCKS conv_blocks
-#define SR_MADD(acc, v, w) ((acc) = _mm512_fmadd_ps ((v), (w), (acc)))
-#include "sr-conv-rows.h"
-
-void
-sr_conv_direct_avx512 (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
-{
-  const int k = conv->k, first = sr_conv_first_tap (conv), cin = conv->cin;
-  const float *src;
-  size_t plane;
-  int stride;
-  if (k == 1 && first == 0) {
-    /* a 1x1 convolution reads no border: straight from the input map */
-    src = in->data + (size_t) (out->y0 - in->y0) * in->w + (out->x0 - in->x0);
-    plane = sr_map_plane (in);
-    stride = in->w;
-  } else {
-    stride = SR_CONV_PADDED_STRIDE (out->w + k - 1);
-    plane = (size_t) (out->h + k - 1) * stride;
-    sr_conv_pad_input (in, out->y0 + first, out->x0 + first, out->h + k - 1,
-        out->w + k - 1, scratch, stride);
-    src = scratch;
-  }
-
-  conv_blocks (conv, src, plane, stride, cin, out);
-}
+#define SR_DIRECT_PACKED_FLOATS sr_direct_packed_floats_avx512
+#define SR_DIRECT_PACK sr_direct_pack_avx512
+#define SR_DIRECT_RUN sr_direct_run_avx512
+#include "sr-conv-direct-tier.h"

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The direct kernels' block loop, written once for float32 (sr-conv-avx512.c) and
- * bfloat16 pairs (sr-conv-bf16.c): a C template. Define before including:
+/* The direct kernels' block loop, written once for float32 (sr-conv-avx512.c with
+ * AVX-512, sr-conv-avx2.c with AVX2) and bfloat16 pairs (sr-conv-bf16.c): a C
+ * template over the SIMD operations of sr-simd-avx512.h or sr-simd-avx2.h. Define
+ * before including:
  *
  *   SR_CONV_ROWS, SR_CONV_BLOCKS   the names of the two functions to define
- *   SR_MADD(acc, v, w)   acc += v x w for 16 lanes of 32-bit input elements (a
+ *   SR_MADD(acc, v, w)   acc += v x w for SR_LANES lanes of 32-bit input elements (a
  *                        float, or a pair of bfloat16) and a broadcast weight
  *
  * Input plane i (a channel, or a pair of channels), row y + ky, column x + kx is at
@@ -21,11 +23,11 @@ SR_CONV_ROWS (const SrConv *conv, const float *wb, const float *src, size_t plan
     const int rb)
 {
   const int k = conv->k, kk = k * k;
-  for (int x = 0; x < out->w; x += 16 * SR_BLOCK_NV) {
+  for (int x = 0; x < out->w; x += SR_LANES * SR_BLOCK_NV) {
     /* whole vectors (no mask) away from the right edge */
-    __mmask16 mask[SR_BLOCK_NV];
+    SrMask mask[SR_BLOCK_NV];
     const int full = sr_block_masks (out->w - x, mask);
-    SrBlock acc[2];
+    SrBlock acc[SR_BLOCK_SMALL_ROWS];
 #pragma GCC unroll 2
     for (int r = 0; r < rb; r++)
       sr_block_init (acc[r], conv, co0, nco, cb);
@@ -34,16 +36,16 @@ SR_CONV_ROWS (const SrConv *conv, const float *wb, const float *src, size_t plan
         const float *row = src + i * plane + (size_t) (y + ky) * stride + x;
         const float *wt = wb + ((size_t) i * kk + ky * k) * cb;
         for (int kx = 0; kx < k; kx++, wt += cb) {
-          __m512 v[2][SR_BLOCK_NV];
+          SrVec v[SR_BLOCK_SMALL_ROWS][SR_BLOCK_NV];
 #pragma GCC unroll 2
           for (int r = 0; r < rb; r++)
 #pragma GCC unroll 3
             for (int j = 0; j < SR_BLOCK_NV; j++)
-              v[r][j] = full ? _mm512_loadu_ps (row + r * stride + kx + 16 * j)
-                  : _mm512_maskz_loadu_ps (mask[j], row + r * stride + kx + 16 * j);
+              v[r][j] = full ? sr_loadu (row + r * stride + kx + SR_LANES * j)
+                  : sr_maskz_loadu (mask[j], row + r * stride + kx + SR_LANES * j);
 #pragma GCC unroll 8
           for (int c = 0; c < cb; c++) {
-            __m512 w = _mm512_set1_ps (wt[c]);
+            SrVec w = sr_set1 (wt[c]);
 #pragma GCC unroll 2
             for (int r = 0; r < rb; r++)
 #pragma GCC unroll 3
@@ -55,12 +57,12 @@ SR_CONV_ROWS (const SrConv *conv, const float *wb, const float *src, size_t plan
     }
 #pragma GCC unroll 2
     for (int r = 0; r < rb; r++)
-      sr_block_store (acc[r], conv, co0, nco, cb, mask, out, y + r, x);
+      sr_block_store (acc[r], conv, co0, nco, cb, mask, full, out, y + r, x);
   }
 }
 
-/* The whole layer: every block of output channels, a block of 4 two rows at a time
- * (and a last odd row alone). */
+/* The whole layer: every block of output channels, a small block (sr_block_width())
+ * SR_BLOCK_SMALL_ROWS rows at a time (and the rows left one by one). */
 static void
 SR_CONV_BLOCKS (const SrConv *conv, const float *src, size_t plane, int stride,
     int n_planes, SrMap *out)
@@ -75,10 +77,12 @@ SR_CONV_BLOCKS (const SrConv *conv, const float *src, size_t plane, int stride,
             SR_BLOCK_CO, 1);
     } else {
       int y = 0;
-      for (; y + 2 <= out->h; y += 2)
-        SR_CONV_ROWS (conv, wb, src, plane, stride, n_planes, out, co0, nco, y, 4, 2);
-      if (y < out->h)
-        SR_CONV_ROWS (conv, wb, src, plane, stride, n_planes, out, co0, nco, y, 4, 1);
+      for (; y + SR_BLOCK_SMALL_ROWS <= out->h; y += SR_BLOCK_SMALL_ROWS)
+        SR_CONV_ROWS (conv, wb, src, plane, stride, n_planes, out, co0, nco, y,
+            SR_BLOCK_SMALL_CO, SR_BLOCK_SMALL_ROWS);
+      for (; y < out->h; y++)
+        SR_CONV_ROWS (conv, wb, src, plane, stride, n_planes, out, co0, nco, y,
+            SR_BLOCK_SMALL_CO, 1);
     }
   }
 }

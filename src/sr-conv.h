@@ -6,7 +6,13 @@
  *
  * The kernel that computes a layer is a function pointer chosen per layer, so a
  * faster kernel for one layer shape can be swapped in without touching the others.
- * sr_conv_reference() is the plain loop every other kernel is tested against. */
+ * sr_conv_reference() is the plain loop every other kernel is tested against.
+ *
+ * Kinds: im2col + OpenBLAS (the portable one), direct (pixels in SIMD lanes), Winograd
+ * F(4x4, 3x3) for 3x3 layers, and direct in bfloat16. The SIMD kinds have a tier per
+ * instruction set (AVX-512, AVX2 + FMA), picked inside each kind by sr_cpu_level()
+ * (sr-cpu.h), so a kind's function pointer is the same on every x86 CPU. None of
+ * their speed depends on OpenBLAS's detection of the CPU. */
 #pragma once
 
 #include <glib.h>
@@ -60,7 +66,8 @@ void sr_conv_pad_input (const SrMap *in, int y0, int x0, int ph, int pw, float *
 
 /* Room the layer's kernel needs for an output of @out_h x @out_w: the im2col matrix
  * for sr_conv_gemm, a padded copy of the input for the direct kernels (float32 and
- * bfloat16 alike, so switching between those keeps a workspace valid). */
+ * bfloat16 alike), or Winograd's transformed chunk where it may run, whichever is
+ * larger, so switching between those keeps a workspace valid. */
 size_t sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w);
 
 void sr_conv_reference (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);
@@ -68,32 +75,47 @@ void sr_conv_reference (const SrConv *conv, const SrMap *in, SrMap *out, float *
 /* im2col then one OpenBLAS SGEMM: out[cout][h*w] = W[cout][cin*k*k] x col. */
 void sr_conv_gemm (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);
 
-/* Direct AVX-512 convolution (sr-conv-avx512.c): only on CPUs with AVX-512F, and
- * with conv->packed filled by sr_conv_avx512_pack(). */
-void sr_conv_direct_avx512 (const SrConv *conv, const SrMap *in, SrMap *out,
-    float *scratch);
-size_t sr_conv_avx512_packed_floats (const SrConv *conv);
-void sr_conv_avx512_pack (const SrConv *conv, float *packed);
+/* Direct convolution (sr-conv-direct-tier.h), at the CPU's SIMD level (sr-cpu.h):
+ * AVX-512 or AVX2 + FMA, with conv->packed filled by sr_conv_direct_pack() at that
+ * same level. Not chosen without SIMD (sr_conv_direct_available()): called there
+ * anyway, it runs sr_conv_reference(). */
+void sr_conv_direct (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);
+size_t sr_conv_direct_packed_floats (const SrConv *conv);
+void sr_conv_direct_pack (const SrConv *conv, float *packed);
+gboolean sr_conv_direct_available (void);
 
-/* The same with AVX512-BF16: inputs and weights rounded to bfloat16, float32 sums
- * (sr-conv-bf16.c). Faster, less exact: only where asked for (SR_CONV_KERNEL=bf16). */
+/* The direct kernel's names from before it had tiers (SR_CONV_KERNEL=avx512 still
+ * names it): the same functions. */
+#define sr_conv_direct_avx512 sr_conv_direct
+#define sr_conv_avx512_packed_floats sr_conv_direct_packed_floats
+#define sr_conv_avx512_pack sr_conv_direct_pack
+
+/* The direct kernel with AVX512-BF16: inputs and weights rounded to bfloat16, float32
+ * sums (sr-conv-bf16.c). Faster, less exact: only where asked for (precision=bf16,
+ * SR_CONV_KERNEL=bf16), and only at SR_CPU_AVX512 on a CPU with AVX512-BF16
+ * (sr_conv_bf16_available()). */
 void sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out,
     float *scratch);
 size_t sr_conv_bf16_packed_floats (const SrConv *conv);
 void sr_conv_bf16_pack (const SrConv *conv, float *packed);
+gboolean sr_conv_bf16_available (void);
 
-/* 3x3 only, by Winograd's F(2x2, 3x3) (sr-conv-winograd.c): 2.25 times fewer
- * multiplies; AVX-512F CPUs only, conv->packed from sr_conv_winograd_pack(). */
+/* 3x3 only (shift 0), by Winograd's F(4x4, 3x3) (sr-conv-winograd.c): 4 times fewer
+ * multiplies than the direct kernel, a little more rounding; at the CPU's SIMD level,
+ * with conv->packed from sr_conv_winograd_pack(). Not chosen without SIMD
+ * (sr_conv_winograd_available()): called there anyway, it runs sr_conv_reference(). */
 void sr_conv_winograd (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);
 size_t sr_conv_winograd_packed_floats (const SrConv *conv);
 void sr_conv_winograd_pack (const SrConv *conv, float *packed);
 size_t sr_conv_winograd_scratch_floats (const SrConv *conv, int out_h, int out_w);
+gboolean sr_conv_winograd_available (void);
 
 /* Picks the fastest kernel this CPU runs for @conv (in bfloat16 if @bf16 and the CPU
  * has AVX512-BF16), packing its weights into memory from @alloc when that kernel
  * wants them. SR_CONV_KERNEL=reference|gemm|avx512|winograd in the environment
- * forces one (avx512: the direct kernel everywhere; winograd: on every 3x3 layer),
- * for tests and measurements; SR_CONV_KERNEL=bf16 runs the layers with more than one
- * input channel in bfloat16 where the CPU can. */
+ * forces one (avx512: the direct kernel everywhere, at the CPU's SIMD level;
+ * winograd: on every centred 3x3 layer), for tests and measurements;
+ * SR_CONV_KERNEL=bf16 runs the layers with more than one input channel in bfloat16
+ * where the CPU can. SR_CPU_LEVEL (sr-cpu.h) lowers the SIMD level. */
 void sr_conv_choose_kernel (SrConv *conv, gboolean bf16,
     float *(*alloc) (gsize n, gpointer user), gpointer user);

@@ -1,6 +1,29 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Per-CPU code generation that must compile on every CPU. */
+/* The SIMD level the convolution kernels run at, decided once per process: the best
+ * this CPU has, or a lower one asked for with SR_CPU_LEVEL=avx512|avx2|portable in
+ * the environment (to test and measure the AVX2 tier, or the plain C + OpenBLAS
+ * path, on a CPU that has more). A level the CPU does not have is never used. */
 #pragma once
+
+#include <glib.h>
+
+/* The SIMD tiers exist only on x86 (src/meson.build compiles them there only). */
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(SR_NO_X86_KERNELS)
+#define SR_X86 1
+#else
+#define SR_X86 0
+#endif
+
+typedef enum {
+  SR_CPU_PORTABLE,   /* plain C, products by OpenBLAS */
+  SR_CPU_AVX2,       /* AVX2 + FMA: 8 float lanes, 16 registers */
+  SR_CPU_AVX512,     /* AVX-512F: 16 float lanes, 32 registers */
+} SrCpuLevel;
+
+SrCpuLevel sr_cpu_level (void);
+
+/* "avx512", "avx2" or "portable": for logs, sr-bench and the element's model-info. */
+const char *sr_cpu_level_name (void);
 
 /* A function compiled three times, for AVX-512 (x86-64-v4), AVX2 (v3) and baseline
  * x86-64, the best picked at load time; one plain copy on other CPUs. */

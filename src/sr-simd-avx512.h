@@ -1,123 +1,122 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* AVX-512 helpers shared by the direct kernels (include only from files compiled
- * with -mavx512f): the block they compute, its row masks, its bias, and the
- * activations applied in registers before the store. */
+/* The SIMD operations the kernel templates (sr-conv-rows.h, sr-conv-winograd-tier.h)
+ * are written in, for AVX-512F: 16 float lanes, 32 registers, mask registers. Include
+ * only from files compiled with -mavx512f; sr-simd-avx2.h has the same names for AVX2. */
 #pragma once
 
 #include <immintrin.h>
 
-#include "sr-activation.h"
-#include "sr-conv.h"
+#define SR_LANES 16
 
-/* A block: SR_BLOCK_CO output channels x SR_BLOCK_NV vectors of 16 pixels of one
- * row, in SR_BLOCK_CO x SR_BLOCK_NV (24) zmm accumulators. */
+typedef __m512 SrVec;
+typedef __mmask16 SrMask;
+
+/* The direct kernels' block: SR_BLOCK_CO output channels x SR_BLOCK_NV vectors of one
+ * row (24 zmm accumulators); where SR_BLOCK_SMALL_CO or fewer channels are left, a
+ * block of that many channels x SR_BLOCK_SMALL_ROWS rows (see sr-simd-block.h). */
 #define SR_BLOCK_CO 8
 #define SR_BLOCK_NV 3
+#define SR_BLOCK_SMALL_CO 4
+#define SR_BLOCK_SMALL_ROWS 2
 
-typedef __m512 SrBlock[SR_BLOCK_NV][SR_BLOCK_CO];
+/* The Winograd products' register tile: SR_WINO_ROWS output channels x SR_WINO_NV
+ * vectors of blocks (sr-conv-winograd-tier.h). */
+#define SR_WINO_ROWS 8
+#define SR_WINO_NV 3
 
-/* Output channels go in blocks of 8, but where 4 or fewer are left (the last layer
- * of ESPCN x2 and FSRCNN x2 has 4, of x3 9 = 8 + 1) in a block of 4 channels x 2
- * rows, still 24 accumulators, rather than 8 channels of which half are padding.
- * The width of the block that starts at output channel @co0: */
-static inline int
-sr_block_width (int cout, int co0)
+#define SR_ALWAYS_INLINE static inline __attribute__ ((always_inline))
+
+/* The first @n lanes (none if n <= 0, all if n >= 16). */
+SR_ALWAYS_INLINE SrMask
+sr_mask_first (int n)
 {
-  return cout - co0 <= 4 ? 4 : SR_BLOCK_CO;
+  return n >= 16 ? (SrMask) 0xffff : n <= 0 ? (SrMask) 0 : (SrMask) ((1u << n) - 1);
 }
 
-/* @cout rounded up to whole blocks. */
-static inline int
-sr_block_padded_cout (int cout)
+SR_ALWAYS_INLINE SrVec sr_loadu (const float *p) { return _mm512_loadu_ps (p); }
+SR_ALWAYS_INLINE SrVec sr_maskz_loadu (SrMask m, const float *p)
+{ return _mm512_maskz_loadu_ps (m, p); }
+SR_ALWAYS_INLINE void sr_storeu (float *p, SrVec v) { _mm512_storeu_ps (p, v); }
+SR_ALWAYS_INLINE void sr_mask_storeu (float *p, SrMask m, SrVec v)
+{ _mm512_mask_storeu_ps (p, m, v); }
+SR_ALWAYS_INLINE SrVec sr_set1 (float f) { return _mm512_set1_ps (f); }
+SR_ALWAYS_INLINE SrVec sr_zero (void) { return _mm512_setzero_ps (); }
+SR_ALWAYS_INLINE SrVec sr_add (SrVec a, SrVec b) { return _mm512_add_ps (a, b); }
+SR_ALWAYS_INLINE SrVec sr_sub (SrVec a, SrVec b) { return _mm512_sub_ps (a, b); }
+SR_ALWAYS_INLINE SrVec sr_mul (SrVec a, SrVec b) { return _mm512_mul_ps (a, b); }
+SR_ALWAYS_INLINE SrVec sr_div (SrVec a, SrVec b) { return _mm512_div_ps (a, b); }
+SR_ALWAYS_INLINE SrVec sr_min (SrVec a, SrVec b) { return _mm512_min_ps (a, b); }
+SR_ALWAYS_INLINE SrVec sr_max (SrVec a, SrVec b) { return _mm512_max_ps (a, b); }
+/* a x b + c, and c - a x b */
+SR_ALWAYS_INLINE SrVec sr_fmadd (SrVec a, SrVec b, SrVec c)
+{ return _mm512_fmadd_ps (a, b, c); }
+SR_ALWAYS_INLINE SrVec sr_fnmadd (SrVec a, SrVec b, SrVec c)
+{ return _mm512_fnmadd_ps (a, b, c); }
+SR_ALWAYS_INLINE SrVec sr_round (SrVec a)
+{ return _mm512_roundscale_ps (a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+/* a / b for normal b > 0: vdivps on zmm takes about 10 cycles a vector, as long as the
+ * 25 FMAs of a 5x5 tap set, so a 14-bit reciprocal and one Newton step instead (a few
+ * units in the last place: tanh's error bound holds, tests/test-layers.c) */
+SR_ALWAYS_INLINE SrVec
+sr_div_fast (SrVec a, SrVec b)
 {
-  int n = 0;
-  for (int co0 = 0; co0 < cout; co0 += sr_block_width (cout, co0))
-    n += sr_block_width (cout, co0);
-  return n;
+  __m512 r = _mm512_rcp14_ps (b);
+  r = _mm512_fmadd_ps (r, _mm512_fnmadd_ps (b, r, _mm512_set1_ps (1.f)), r);
+  return _mm512_mul_ps (a, r);
+}
+/* a x 2^n for whole n (|n| < 100) */
+SR_ALWAYS_INLINE SrVec sr_ldexp (SrVec a, SrVec n) { return _mm512_scalef_ps (a, n); }
+
+/* out[k] lane t = p[4t + k], k = 0 .. 5: columns k of 16 Winograd blocks 4 pixels
+ * apart (reads p[0 .. SR_PHASES_READ - 1]). Two phases of 8 blocks per permute, then halves joined:
+ * 10 shuffles for 6 columns (columns 4 and 5 are 0 and 1 of the next block). */
+#define SR_PHASES_READ 81
+SR_ALWAYS_INLINE void
+sr_load_phases6 (const float *p, SrVec *out)
+{
+  __m512 l0 = _mm512_loadu_ps (p), l1 = _mm512_loadu_ps (p + 16);
+  __m512 l2 = _mm512_loadu_ps (p + 32), l3 = _mm512_loadu_ps (p + 48);
+  const __m512i i01 = _mm512_setr_epi32 (0, 4, 8, 12, 16, 20, 24, 28,
+      1, 5, 9, 13, 17, 21, 25, 29);
+  const __m512i i23 = _mm512_setr_epi32 (2, 6, 10, 14, 18, 22, 26, 30,
+      3, 7, 11, 15, 19, 23, 27, 31);
+  __m512 a01 = _mm512_permutex2var_ps (l0, i01, l1);   /* blocks 0-7: columns 0 | 1 */
+  __m512 a23 = _mm512_permutex2var_ps (l0, i23, l1);
+  __m512 b01 = _mm512_permutex2var_ps (l2, i01, l3);   /* blocks 8-15 */
+  __m512 b23 = _mm512_permutex2var_ps (l2, i23, l3);
+  out[0] = _mm512_shuffle_f32x4 (a01, b01, 0x44);
+  out[1] = _mm512_shuffle_f32x4 (a01, b01, 0xee);
+  out[2] = _mm512_shuffle_f32x4 (a23, b23, 0x44);
+  out[3] = _mm512_shuffle_f32x4 (a23, b23, 0xee);
+  /* lane t of column 4 is lane t + 1 of column 0, lane 15 is p[64] */
+  out[4] = _mm512_castsi512_ps (_mm512_alignr_epi32 (_mm512_castps_si512 (
+          _mm512_loadu_ps (p + 64)), _mm512_castps_si512 (out[0]), 1));
+  out[5] = _mm512_castsi512_ps (_mm512_alignr_epi32 (_mm512_castps_si512 (
+          _mm512_loadu_ps (p + 65)), _mm512_castps_si512 (out[1]), 1));
 }
 
-/* Masks of the lanes of a block starting @left pixels before the row's end; TRUE
- * when every lane is in the row (plain loads are then safe). Always inlined, as the
- * helpers below: the accumulators must stay in registers. */
-static inline __attribute__ ((always_inline)) int
-sr_block_masks (int left, __mmask16 *mask)
+/* The inverse: dst[4t + k] = r[k] lane t, for the first @n of those 64 pixels. */
+SR_ALWAYS_INLINE void
+sr_store_interleave4 (float *dst, const SrVec *r, int n)
 {
-  for (int j = 0; j < SR_BLOCK_NV; j++) {
-    int l = left - 16 * j;
-    mask[j] = l >= 16 ? 0xffff : l <= 0 ? 0 : (__mmask16) ((1u << l) - 1);
-  }
-  return left >= 16 * SR_BLOCK_NV;
+  const __m512i pair_lo = _mm512_setr_epi32 (0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21,
+      6, 22, 7, 23);
+  const __m512i pair_hi = _mm512_setr_epi32 (8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13,
+      29, 14, 30, 15, 31);
+  const __m512i quad_lo = _mm512_setr_epi64 (0, 8, 1, 9, 2, 10, 3, 11);
+  const __m512i quad_hi = _mm512_setr_epi64 (4, 12, 5, 13, 6, 14, 7, 15);
+  __m512d p01l = _mm512_castps_pd (_mm512_permutex2var_ps (r[0], pair_lo, r[1]));
+  __m512d p01h = _mm512_castps_pd (_mm512_permutex2var_ps (r[0], pair_hi, r[1]));
+  __m512d p23l = _mm512_castps_pd (_mm512_permutex2var_ps (r[2], pair_lo, r[3]));
+  __m512d p23h = _mm512_castps_pd (_mm512_permutex2var_ps (r[2], pair_hi, r[3]));
+  __m512 q[4] = {
+    _mm512_castpd_ps (_mm512_permutex2var_pd (p01l, quad_lo, p23l)),
+    _mm512_castpd_ps (_mm512_permutex2var_pd (p01l, quad_hi, p23l)),
+    _mm512_castpd_ps (_mm512_permutex2var_pd (p01h, quad_lo, p23h)),
+    _mm512_castpd_ps (_mm512_permutex2var_pd (p01h, quad_hi, p23h)),
+  };
+  for (int k = 0; k < 4 && n > 16 * k; k++)
+    _mm512_mask_storeu_ps (dst + 16 * k, sr_mask_first (n - 16 * k), q[k]);
 }
 
-/* Every accumulator of output channel c (the block's first is @co0) starts at its
- * bias; channels past the layer's (@nco of this block) at zero. A block may use
- * only its first @cb channels (a compile-time constant in every caller). */
-static inline __attribute__ ((always_inline)) void
-sr_block_init (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb)
-{
-#pragma GCC unroll 8
-  for (int c = 0; c < cb; c++) {
-    __m512 bias = _mm512_set1_ps (c < nco ? conv->bias[co0 + c] : 0.f);
-#pragma GCC unroll 3
-    for (int j = 0; j < SR_BLOCK_NV; j++)
-      acc[j][c] = bias;
-  }
-}
-
-/* tanh as in sr-activation.c, 16 lanes at a time; scalef does the 2^n. */
-static inline __m512
-sr_tanh16 (__m512 x)
-{
-  x = _mm512_min_ps (_mm512_max_ps (x, _mm512_set1_ps (-9.f)), _mm512_set1_ps (9.f));
-  __m512 t = _mm512_mul_ps (x, _mm512_set1_ps (2.8853900817779268f));
-  __m512 n = _mm512_roundscale_ps (t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m512 f = _mm512_mul_ps (_mm512_sub_ps (t, n), _mm512_set1_ps (0.6931471805599453f));
-  __m512 p = _mm512_set1_ps (1.f / 5040);
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (1.f / 720));
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (1.f / 120));
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (1.f / 24));
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (1.f / 6));
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (1.f / 2));
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (1.f));
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (1.f));
-  __m512 e = _mm512_scalef_ps (p, n);
-  __m512 one = _mm512_set1_ps (1.f);
-  return _mm512_div_ps (_mm512_sub_ps (e, one), _mm512_add_ps (e, one));
-}
-
-static inline __m512
-sr_activate16 (__m512 v, SrActivation act, float slope)
-{
-  switch (act) {
-    case SR_ACT_TANH:
-      return sr_tanh16 (v);
-    case SR_ACT_RELU:
-      return _mm512_max_ps (v, _mm512_setzero_ps ());
-    case SR_ACT_PRELU:
-      return _mm512_add_ps (_mm512_max_ps (v, _mm512_setzero_ps ()),
-          _mm512_mul_ps (_mm512_set1_ps (slope), _mm512_min_ps (v, _mm512_setzero_ps ())));
-    default:
-      return v;
-  }
-}
-
-/* Activation in registers, then the one masked store of the block's @nco channels
- * at row @y, column @x of @out. */
-static inline __attribute__ ((always_inline)) void
-sr_block_store (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb,
-    const __mmask16 *mask, SrMap *out, int y, int x)
-{
-  size_t plane = (size_t) out->h * out->w;
-#pragma GCC unroll 8
-  for (int c = 0; c < cb; c++) {
-    if (c >= nco)
-      break;
-    float slope = conv->slopes ? conv->slopes[co0 + c] : 0.f;
-    float *dst = out->data + (size_t) (co0 + c) * plane
-        + (size_t) y * out->w + x;
-#pragma GCC unroll 3
-    for (int j = 0; j < SR_BLOCK_NV; j++)
-      _mm512_mask_storeu_ps (dst + 16 * j, mask[j],
-          sr_activate16 (acc[j][c], conv->act, slope));
-  }
-}
+#include "sr-simd-block.h"

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Each convolution kernel against the plain reference, on random data of odd sizes,
- * with maps that reach past the image border (zero padding) and maps that do not. */
+ * with maps that reach past the image border (zero padding) and maps that do not.
+ * The SIMD kernels run at the level sr_cpu_level() decides: tests/meson.build runs
+ * this once per level (SR_CPU_LEVEL=avx512, avx2, portable) so every tier is checked. */
 #include <math.h>
 #include <string.h>
 
 #include "sr-conv.h"
+#include "sr-cpu.h"
 #include "sr-runner.h"
 #include "sr-subpixel.h"
 #include "sr-test-model.h"
@@ -45,7 +48,7 @@ check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, 
   /* room for every kernel: gemm's im2col and the direct kernels' padded copy */
   conv.kernel = sr_conv_gemm;
   gsize gemm_room = sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w);
-  conv.kernel = sr_conv_direct_avx512;
+  conv.kernel = sr_conv_direct;
   gsize direct_room = sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w);
   conv.kernel = sr_conv_winograd;
   gsize winograd_room = sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w);
@@ -76,21 +79,21 @@ check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, 
   sr_conv_reference (&abs_conv, &abs_in_map, &bound_map, scratch);
 
   for (int kernel = 0; kernel < 4; kernel++) {
-    const char *name = kernel == 0 ? "gemm" : kernel == 1 ? "avx512" : kernel == 2 ? "bf16"
+    const char *name = kernel == 0 ? "gemm" : kernel == 1 ? "direct" : kernel == 2 ? "bf16"
         : "winograd";
     g_autofree float *packed = NULL;
     if (kernel == 0) {
       sr_conv_gemm (&conv, &in_map, &got_map, scratch);
     } else if (kernel == 1) {
-      if (!__builtin_cpu_supports ("avx512f"))
+      if (!sr_conv_direct_available ())
         continue;   /* the dispatcher never picks it there either */
-      packed = g_new (float, sr_conv_avx512_packed_floats (&conv));
-      sr_conv_avx512_pack (&conv, packed);
+      packed = g_new (float, sr_conv_direct_packed_floats (&conv));
+      sr_conv_direct_pack (&conv, packed);
       conv.packed = packed;
-      sr_conv_direct_avx512 (&conv, &in_map, &got_map, scratch);
+      sr_conv_direct (&conv, &in_map, &got_map, scratch);
       conv.packed = NULL;
     } else if (kernel == 2) {
-      if (!__builtin_cpu_supports ("avx512bf16"))
+      if (!sr_conv_bf16_available ())
         continue;
       packed = g_new (float, sr_conv_bf16_packed_floats (&conv));
       sr_conv_bf16_pack (&conv, packed);
@@ -98,7 +101,7 @@ check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, 
       sr_conv_direct_bf16 (&conv, &in_map, &got_map, scratch);
       conv.packed = NULL;
     } else {
-      if (k != 3 || shift != 0 || !__builtin_cpu_supports ("avx512f"))
+      if (k != 3 || shift != 0 || !sr_conv_winograd_available ())
         continue;   /* centred 3x3 only, and only dispatched there */
       packed = g_new (float, sr_conv_winograd_packed_floats (&conv));
       sr_conv_winograd_pack (&conv, packed);
@@ -115,8 +118,8 @@ check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, 
       double allowed = kernel == 2 ? bound[i] / 128 + 1e-4
           : kernel == 3 ? bound[i] * 4e-6 + 1e-4 : 1e-4;
       if (err > allowed)
-        g_error ("%s conv %dx%d (shift %d) %d->%d act %d on %dx%d: error %g at %"
-            G_GSIZE_FORMAT " (allowed %g)", name, k, k, shift, cin, cout, act, out_rect.h,
+        g_error ("%s (%s) conv %dx%d (shift %d) %d->%d act %d on %dx%d: error %g at %"
+            G_GSIZE_FORMAT " (allowed %g)", name, sr_cpu_level_name (), k, k, shift, cin, cout, act, out_rect.h,
             out_rect.w, err, i, allowed);
       max_err = MAX (max_err, err);
     }
@@ -219,8 +222,8 @@ test_tanh_error_bound (void)
   g_assert_cmpfloat (sr_tanh_fast (-1e30f), ==, -1.f);
   g_assert_cmpfloat (fabsf (sr_tanh_fast (0.f)), <, 1e-7);
 
-  /* the AVX-512 kernel's own tanh, through a 1x1 identity convolution */
-  if (!__builtin_cpu_supports ("avx512f"))
+  /* the SIMD kernels' own tanh (this level's), through a 1x1 identity convolution */
+  if (!sr_conv_direct_available ())
     return;
   int n = 24 * 4096 + 1;
   g_autofree float *x = g_new (float, n), *y = g_new (float, n);
@@ -228,14 +231,15 @@ test_tanh_error_bound (void)
     x[i] = (float) (-12 + i / 4096.0);
   float one = 1.f, zero = 0.f, packed[8];
   SrConv conv = { 1, 1, 1, &one, &zero, SR_ACT_TANH, NULL, NULL, packed, 0 };
-  sr_conv_avx512_pack (&conv, packed);
+  g_assert_cmpuint (sr_conv_direct_packed_floats (&conv), <=, G_N_ELEMENTS (packed));
+  sr_conv_direct_pack (&conv, packed);
   g_autofree float *scratch = g_new (float, sr_conv_scratch_floats (&conv, 1, n));
   SrMap in = { x, 1, 0, 0, 1, n }, out = { y, 1, 0, 0, 1, n };
-  sr_conv_direct_avx512 (&conv, &in, &out, scratch);
+  sr_conv_direct (&conv, &in, &out, scratch);
   worst = 0;
   for (int i = 0; i < n; i++)
     worst = MAX (worst, fabs (y[i] - tanh (x[i])));
-  g_test_message ("AVX-512 tanh: max abs error %.3g", worst);
+  g_test_message ("%s tanh: max abs error %.3g", sr_cpu_level_name (), worst);
   g_assert_cmpfloat (worst, <, 4e-7);
 }
 
@@ -282,6 +286,14 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* the level asked for is the level tested, wherever the CPU has it */
+  const char *asked = g_getenv ("SR_CPU_LEVEL");
+  if (asked && (strcmp (asked, "portable") == 0
+          || (strcmp (asked, "avx2") == 0 && __builtin_cpu_supports ("avx2")
+              && __builtin_cpu_supports ("fma"))
+          || (strcmp (asked, "avx512") == 0 && __builtin_cpu_supports ("avx512f"))))
+    g_assert_cmpstr (sr_cpu_level_name (), ==, asked);
+  g_test_message ("SIMD level: %s", sr_cpu_level_name ());
   g_test_add_func ("/layers/conv-kernels-match-reference", test_conv_kernels_match_reference);
   g_test_add_func ("/layers/activations", test_activations);
   g_test_add_func ("/layers/tanh-error-bound", test_tanh_error_bound);

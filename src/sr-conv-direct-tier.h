@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Direct float32 convolution, one SIMD tier of it: no im2col, no GEMM packing. A C
+ * template over the operations of sr-simd-avx512.h (sr-conv-avx512.c) or
+ * sr-simd-avx2.h (sr-conv-avx2.c); define before including the names of the three
+ * functions it defines: SR_DIRECT_PACKED_FLOATS, SR_DIRECT_PACK, SR_DIRECT_RUN.
+ *
+ * Pixels are in the vector lanes. A block is SR_BLOCK_CO output channels x
+ * SR_BLOCK_NV vectors of output pixels of one row in registers (AVX-512: 8 channels
+ * x 48 pixels in 24 zmm; AVX2: 4 x 24 in 12 ymm): for each input channel and kernel
+ * tap, SR_BLOCK_NV loads of neighbouring input pixels feed SR_BLOCK_NV FMAs per
+ * broadcast weight (or a small block over several rows: sr_block_width()).
+ *
+ * The input is first copied into a zero-padded scratch plane, so the inner loop has
+ * no border tests; weights are repacked once at load time, block after block, as
+ * [cin][k][k][block width] so the broadcasts of a tap are adjacent. Bias and the
+ * activation are applied in registers before the one store. */
+#include <string.h>
+
+#include "sr-conv.h"
+
+size_t
+SR_DIRECT_PACKED_FLOATS (const SrConv *conv)
+{
+  return (size_t) sr_block_padded_cout (conv->cout) * conv->cin * conv->k * conv->k;
+}
+
+void
+SR_DIRECT_PACK (const SrConv *conv, float *packed)
+{
+  int kk = conv->k * conv->k, cin = conv->cin;
+  memset (packed, 0, sizeof (float) * SR_DIRECT_PACKED_FLOATS (conv));
+  for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
+    int cb = sr_block_width (conv->cout, co0);
+    float *dst = packed + (size_t) co0 * cin * kk;   /* every earlier block is full */
+    for (int ci = 0; ci < cin; ci++)
+      for (int t = 0; t < kk; t++)
+        for (int c = 0; c < cb && co0 + c < conv->cout; c++)
+          dst[(ci * kk + t) * cb + c] = conv->weight[((co0 + c) * cin + ci) * kk + t];
+  }
+}
+
+#define SR_CONV_ROWS conv_rows
+#define SR_CONV_BLOCKS conv_blocks
+#define SR_MADD(acc, v, w) ((acc) = sr_fmadd ((v), (w), (acc)))
+#include "sr-conv-rows.h"
+
+void
+SR_DIRECT_RUN (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
+{
+  const int k = conv->k, first = sr_conv_first_tap (conv), cin = conv->cin;
+  const float *src;
+  size_t plane;
+  int stride;
+  if (k == 1 && first == 0) {
+    /* a 1x1 convolution reads no border: straight from the input map */
+    src = in->data + (size_t) (out->y0 - in->y0) * in->w + (out->x0 - in->x0);
+    plane = sr_map_plane (in);
+    stride = in->w;
+  } else {
+    stride = SR_CONV_PADDED_STRIDE (out->w + k - 1);
+    plane = (size_t) (out->h + k - 1) * stride;
+    sr_conv_pad_input (in, out->y0 + first, out->x0 + first, out->h + k - 1,
+        out->w + k - 1, scratch, stride);
+    src = scratch;
+  }
+
+  conv_blocks (conv, src, plane, stride, cin, out);
+}

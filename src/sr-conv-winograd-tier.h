@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Winograd F(4x4, 3x3), one SIMD tier of it (see sr-conv-winograd.c for the method):
+ * a C template over the operations of sr-simd-avx512.h (sr-conv-winograd-avx512.c)
+ * or sr-simd-avx2.h (sr-conv-winograd-avx2.c). Define SR_WINOGRAD_RUN, the name of
+ * the function it defines, before including.
+ *
+ * A layer goes in chunks of SR_WINO_CHUNK 4x4 blocks (in row-major block order, a
+ * chunk may span block rows): the chunk's input transform V [36][cin][n], its 36
+ * products M = U V [36][cout][n], then its output transform, so that V and M stay in
+ * L2. Transforms have SR_LANES blocks in the vector lanes. The products are ours, not
+ * a BLAS's: a register tile of SR_WINO_ROWS output channels x SR_WINO_NV vectors of
+ * blocks (AVX-512: 8 x 48 in 24 zmm accumulators, AVX2: 4 x 24 in 12 ymm) runs over
+ * the input channels with one broadcast weight per SR_WINO_NV FMAs; a V tile
+ * (cin x 48 floats, 12 kB at cin = 64) stays in L1 while every channel tile passes
+ * over it. Its speed owes nothing to a BLAS library's detection of the CPU. */
+#include <string.h>
+
+#include "sr-conv-tiers.h"
+
+/* B^T x along one dimension, for the six vectors x[0], x[s], ..., x[5s]:
+ * B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0;
+ *        0 4 0 -5 0 1]. */
+SR_ALWAYS_INLINE void
+input_1d (const SrVec *x, int s, SrVec *y, int t)
+{
+  const SrVec four = sr_set1 (4.f), five = sr_set1 (5.f), two = sr_set1 (2.f);
+  SrVec d0 = x[0], d1 = x[s], d2 = x[2 * s], d3 = x[3 * s], d4 = x[4 * s], d5 = x[5 * s];
+  SrVec a = sr_sub (d4, d2), b = sr_sub (d3, d1);
+  y[0] = sr_fmadd (four, d0, sr_fnmadd (five, d2, d4));
+  y[t] = sr_fnmadd (four, sr_add (d1, d2), sr_add (d3, d4));
+  y[2 * t] = sr_fmadd (four, sr_sub (d1, d2), sr_sub (d4, d3));
+  y[3 * t] = sr_fmadd (two, b, a);
+  y[4 * t] = sr_fnmadd (two, b, a);
+  y[5 * t] = sr_fmadd (four, d1, sr_fnmadd (five, d3, d5));
+}
+
+/* The 6 rows of SR_PHASES_READ floats the input transform of @nb blocks from (@by,
+ * @bx) reads, of channel @ci of @in, into @rows: a row where it is in @in if the 4 @nb
+ * + 2 pixels those blocks need are inside it (the rest of the read may run into the
+ * map's next row: it only reaches the lanes of blocks past @nb, which are never
+ * stored); a row of zeros above or below @in (= outside the image, as
+ * sr_conv_reference reads it); else a copy in @buf with zeros outside @in, which only
+ * blocks at a map's left and right edges need. */
+static inline void
+input_window (const SrMap *in, const SrMap *out, int ci, int by, int bx, int nb,
+    float *buf, const float **rows)
+{
+  static const float zeros[SR_PHASES_READ];
+  const int y = out->y0 - 1 + 4 * by - in->y0, x = out->x0 - 1 + 4 * bx - in->x0;
+  const float *end = in->data + (size_t) in->c * sr_map_plane (in);
+  const float *plane = in->data + (size_t) ci * sr_map_plane (in);
+  const int lo = CLAMP (-x, 0, SR_PHASES_READ), hi = CLAMP (in->w - x, lo, SR_PHASES_READ);
+  for (int r = 0; r < 6; r++) {
+    if (y + r < 0 || y + r >= in->h) {
+      rows[r] = zeros;
+      continue;
+    }
+    const float *src = plane + (size_t) (y + r) * in->w + x;
+    if (x >= 0 && x + 4 * nb + 2 <= in->w && src + SR_PHASES_READ <= end) {
+      rows[r] = src;
+      continue;
+    }
+    float *dst = buf + r * SR_PHASES_READ;
+    memset (dst, 0, sizeof (float) * lo);
+    memcpy (dst + lo, src + lo, sizeof (float) * (hi - lo));
+    memset (dst + hi, 0, sizeof (float) * (SR_PHASES_READ - hi));
+    rows[r] = dst;
+  }
+}
+
+/* V = B^T d B for @nb (<= SR_LANES) blocks from (@by, @bx0) of channel @ci of @in,
+ * position p at v + p * @pos_stride (the blocks from there). */
+static inline void
+input_transform (const SrMap *in, const SrMap *out, int ci, int by, int bx0, float *v,
+    size_t pos_stride, int nb)
+{
+  float buf[6 * SR_PHASES_READ];
+  const float *rows[6];
+  input_window (in, out, ci, by, bx0, nb, buf, rows);
+  SrVec d[36], t[36];
+  for (int i = 0; i < 6; i++)
+    sr_load_phases6 (rows[i], d + 6 * i);
+  for (int j = 0; j < 6; j++)   /* B^T d: down each column */
+    input_1d (d + j, 6, t + j, 6);
+  for (int i = 0; i < 6; i++)   /* (B^T d) B: along each row */
+    input_1d (t + 6 * i, 1, d + 6 * i, 1);
+  if (nb >= SR_LANES) {
+    for (int p = 0; p < SR_WINO_NPOS; p++)
+      sr_storeu (v + (size_t) p * pos_stride, d[p]);
+  } else {
+    SrMask m = sr_mask_first (nb);
+    for (int p = 0; p < SR_WINO_NPOS; p++)
+      sr_mask_storeu (v + (size_t) p * pos_stride, m, d[p]);
+  }
+}
+
+/* A^T x along one dimension: A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0;
+ * 0 1 -1 8 -8 1]. */
+SR_ALWAYS_INLINE void
+output_1d (const SrVec *x, int s, SrVec *y, int t)
+{
+  SrVec a = sr_add (x[s], x[2 * s]), b = sr_sub (x[s], x[2 * s]);
+  SrVec c = sr_add (x[3 * s], x[4 * s]), d = sr_sub (x[3 * s], x[4 * s]);
+  y[0] = sr_add (sr_add (x[0], a), c);
+  y[t] = sr_fmadd (sr_set1 (2.f), d, b);
+  y[2 * t] = sr_fmadd (sr_set1 (4.f), c, a);
+  y[3 * t] = sr_add (sr_fmadd (sr_set1 (8.f), d, b), x[5 * s]);
+}
+
+/* Y = A^T M A + bias, activated, for @nb (<= SR_LANES) blocks from (@by, @bx0) of
+ * channel @co, whose position p is at mm + p * @pos_stride. Writes rows 4by .. 4by + 3
+ * of @out (those inside it), pixels 4bx0 .. 4bx0 + 4nb - 1 (those inside it). */
+static inline void
+output_transform (const SrConv *conv, const float *mm, size_t pos_stride, int co,
+    int by, int bx0, int nb, SrMap *out)
+{
+  SrMask m = sr_mask_first (nb);
+  SrVec x[36], s[24], y[16];
+  for (int p = 0; p < SR_WINO_NPOS; p++)
+    x[p] = nb >= SR_LANES ? sr_loadu (mm + (size_t) p * pos_stride)
+        : sr_maskz_loadu (m, mm + (size_t) p * pos_stride);
+  for (int j = 0; j < 6; j++)   /* A^T M: down each column, 6 rows to 4 */
+    output_1d (x + j, 6, s + j, 6);
+  for (int i = 0; i < 4; i++)   /* (A^T M) A: along each row, 6 columns to 4 */
+    output_1d (s + 6 * i, 1, y + 4 * i, 1);
+  SrVec bias = sr_set1 (conv->bias[co]);
+  float slope = conv->slopes ? conv->slopes[co] : 0.f;
+  for (int q = 0; q < 16; q++)
+    y[q] = sr_activate (sr_add (y[q], bias), conv->act, slope);
+
+  /* pixel 4t + j of a row is column j of block t */
+  int x0 = 4 * bx0, npix = MIN (4 * nb, out->w - x0);
+  for (int i = 0; i < 4 && 4 * by + i < out->h; i++) {
+    float *dst = out->data + (size_t) co * sr_map_plane (out)
+        + (size_t) (4 * by + i) * out->w + x0;
+    sr_store_interleave4 (dst, y + 4 * i, npix);
+  }
+}
+
+/* The register tile: m[r][j] = sum over ci of u(r, ci) v[ci][j], rows r < @rows (the
+ * first @nreal stored, @m's rows @n apart), columns j < SR_LANES x SR_WINO_NV (those
+ * of @mask where not @full). u(r, ci) is at u[(r / 4) * cin * 4 + ci * 4 + r % 4]. */
+SR_ALWAYS_INLINE void
+product_tile (const float *u, int cin, const float *v, int n, float *m, const int rows,
+    int nreal, const int full, const SrMask *mask)
+{
+  SrVec acc[SR_WINO_ROWS][SR_WINO_NV];
+#pragma GCC unroll 8
+  for (int r = 0; r < rows; r++)
+#pragma GCC unroll 4
+    for (int j = 0; j < SR_WINO_NV; j++)
+      acc[r][j] = sr_zero ();
+  for (int ci = 0; ci < cin; ci++) {
+    SrVec x[SR_WINO_NV];
+#pragma GCC unroll 4
+    for (int j = 0; j < SR_WINO_NV; j++)
+      x[j] = full ? sr_loadu (v + (size_t) ci * n + SR_LANES * j)
+          : sr_maskz_loadu (mask[j], v + (size_t) ci * n + SR_LANES * j);
+#pragma GCC unroll 8
+    for (int r = 0; r < rows; r++) {
+      SrVec w = sr_set1 (u[(r / 4) * cin * 4 + ci * 4 + r % 4]);
+#pragma GCC unroll 4
+      for (int j = 0; j < SR_WINO_NV; j++)
+        acc[r][j] = sr_fmadd (x[j], w, acc[r][j]);
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < rows; r++) {
+    if (r >= nreal)
+      break;
+#pragma GCC unroll 4
+    for (int j = 0; j < SR_WINO_NV; j++) {
+      if (full)
+        sr_storeu (m + (size_t) r * n + SR_LANES * j, acc[r][j]);
+      else
+        sr_mask_storeu (m + (size_t) r * n + SR_LANES * j, mask[j], acc[r][j]);
+    }
+  }
+}
+
+/* M[p] = U[p] V[p] for the 36 positions p of a chunk of @n blocks. */
+static void
+products (const float *packed, const float *v, float *mm, int cin, int cout, int n)
+{
+  const int cout4 = (cout + 3) & ~3, width = SR_LANES * SR_WINO_NV;
+  for (int p = 0; p < SR_WINO_NPOS; p++) {
+    const float *up = packed + (size_t) p * cout4 * cin;
+    const float *vp = v + (size_t) p * cin * n;
+    float *mp = mm + (size_t) p * cout * n;
+    for (int j0 = 0; j0 < n; j0 += width) {
+      SrMask mask[SR_WINO_NV];
+      for (int j = 0; j < SR_WINO_NV; j++)
+        mask[j] = sr_mask_first (n - j0 - SR_LANES * j);
+      const int full = n - j0 >= width;
+      int co0 = 0;
+      for (; cout - co0 >= SR_WINO_ROWS; co0 += SR_WINO_ROWS) {
+        if (full)
+          product_tile (up + (size_t) co0 * cin, cin, vp + j0, n, mp + (size_t) co0 * n + j0,
+              SR_WINO_ROWS, SR_WINO_ROWS, 1, mask);
+        else
+          product_tile (up + (size_t) co0 * cin, cin, vp + j0, n, mp + (size_t) co0 * n + j0,
+              SR_WINO_ROWS, SR_WINO_ROWS, 0, mask);
+      }
+      for (; co0 < cout; co0 += 4)   /* 1 to 4 channels left (in a packed group of 4) */
+        product_tile (up + (size_t) co0 * cin, cin, vp + j0, n, mp + (size_t) co0 * n + j0,
+            4, MIN (4, cout - co0), 0, mask);
+    }
+  }
+}
+
+void
+SR_WINOGRAD_RUN (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
+{
+  const int cin = conv->cin, cout = conv->cout;
+  const SrWinoBlocks b = sr_wino_blocks (out->h, out->w);
+  float *v = scratch;                                            /* [36][cin][n] */
+  float *mm = v + (size_t) SR_WINO_NPOS * SR_WINO_CHUNK * cin;   /* [36][cout][n] */
+  const int total = b.bh * b.bw;
+  for (int t0 = 0; t0 < total; t0 += SR_WINO_CHUNK) {
+    const int n = MIN (SR_WINO_CHUNK, total - t0);
+    /* the chunk's blocks t0 .. t0 + n - 1 in runs of at most SR_LANES in one block row */
+    for (int ci = 0; ci < cin; ci++)
+      for (int t = t0, nb; t < t0 + n; t += nb) {
+        int by = t / b.bw, bx = t % b.bw;
+        nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
+        input_transform (in, out, ci, by, bx, v + (size_t) ci * n + (t - t0),
+            (size_t) cin * n, nb);
+      }
+    products (conv->packed, v, mm, cin, cout, n);
+    for (int co = 0; co < cout; co++)
+      for (int t = t0, nb; t < t0 + n; t += nb) {
+        int by = t / b.bw, bx = t % b.bw;
+        nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
+        output_transform (conv, mm + (size_t) co * n + (t - t0), (size_t) cout * n, co,
+            by, bx, nb, out);
+      }
+  }
+}

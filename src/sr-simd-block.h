@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What the kernels build on the SIMD operations of sr-simd-avx512.h or sr-simd-avx2.h
+ * (which include this after defining them): tanh and the activations in registers,
+ * and the direct kernels' block (its masks, bias and store). Written once for every
+ * instruction set. */
+#pragma once
+
+#include "sr-activation.h"
+#include "sr-conv.h"
+
+/* A block: SR_BLOCK_CO output channels x SR_BLOCK_NV vectors of SR_LANES pixels of one
+ * row, in SR_BLOCK_CO x SR_BLOCK_NV accumulators. */
+typedef SrVec SrBlock[SR_BLOCK_NV][SR_BLOCK_CO];
+
+/* Output channels go in blocks of SR_BLOCK_CO, but where SR_BLOCK_SMALL_CO or fewer
+ * are left (the last layer of ESPCN x2 and FSRCNN x2 has 4, of x3 9 = 8 + 1) in a
+ * block of that many channels x SR_BLOCK_SMALL_ROWS rows, as many accumulators, rather
+ * than a block of which half is padding. The width of the block from channel @co0: */
+static inline int
+sr_block_width (int cout, int co0)
+{
+  return cout - co0 <= SR_BLOCK_SMALL_CO ? SR_BLOCK_SMALL_CO : SR_BLOCK_CO;
+}
+
+/* @cout rounded up to whole blocks. */
+static inline int
+sr_block_padded_cout (int cout)
+{
+  int n = 0;
+  for (int co0 = 0; co0 < cout; co0 += sr_block_width (cout, co0))
+    n += sr_block_width (cout, co0);
+  return n;
+}
+
+/* Masks of the lanes of a block starting @left pixels before the row's end; TRUE
+ * when every lane is in the row (plain loads are then safe). Always inlined, as the
+ * helpers below: the accumulators must stay in registers. */
+SR_ALWAYS_INLINE int
+sr_block_masks (int left, SrMask *mask)
+{
+  for (int j = 0; j < SR_BLOCK_NV; j++)
+    mask[j] = sr_mask_first (left - SR_LANES * j);
+  return left >= SR_LANES * SR_BLOCK_NV;
+}
+
+/* Every accumulator of output channel c (the block's first is @co0) starts at its
+ * bias; channels past the layer's (@nco of this block) at zero. A block may use
+ * only its first @cb channels (a compile-time constant in every caller). */
+SR_ALWAYS_INLINE void
+sr_block_init (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb)
+{
+#pragma GCC unroll 8
+  for (int c = 0; c < cb; c++) {
+    SrVec bias = sr_set1 (c < nco ? conv->bias[co0 + c] : 0.f);
+#pragma GCC unroll 3
+    for (int j = 0; j < SR_BLOCK_NV; j++)
+      acc[j][c] = bias;
+  }
+}
+
+/* tanh as (e^2x - 1) / (e^2x + 1), e^2x = 2^t with t = 2x / ln 2 = n + g, n whole,
+ * |g| <= 1/2: 2^g by its Taylor series to g^6 (coefficients ln2^k / k!; the first term
+ * left out is below 1.2e-7 of it, which moves tanh by at most half that). */
+static inline SrVec
+sr_tanh (SrVec x)
+{
+  x = sr_min (sr_max (x, sr_set1 (-9.f)), sr_set1 (9.f));
+  SrVec t = sr_mul (x, sr_set1 (2.8853900817779268f));
+  SrVec n = sr_round (t);
+  SrVec g = sr_sub (t, n);
+  SrVec p = sr_set1 (1.5403530393e-04f);
+  p = sr_fmadd (p, g, sr_set1 (1.3333558146e-03f));
+  p = sr_fmadd (p, g, sr_set1 (9.6181291076e-03f));
+  p = sr_fmadd (p, g, sr_set1 (5.5504108665e-02f));
+  p = sr_fmadd (p, g, sr_set1 (2.4022650696e-01f));
+  p = sr_fmadd (p, g, sr_set1 (6.9314718056e-01f));
+  p = sr_fmadd (p, g, sr_set1 (1.0000000000e+00f));
+  SrVec e = sr_ldexp (p, n);
+  SrVec one = sr_set1 (1.f);
+  return sr_div_fast (sr_sub (e, one), sr_add (e, one));   /* e + 1 >= 1 */
+}
+
+static inline SrVec
+sr_activate (SrVec v, SrActivation act, float slope)
+{
+  switch (act) {
+    case SR_ACT_TANH:
+      return sr_tanh (v);
+    case SR_ACT_RELU:
+      return sr_max (v, sr_zero ());
+    case SR_ACT_PRELU:
+      return sr_add (sr_max (v, sr_zero ()), sr_mul (sr_set1 (slope), sr_min (v, sr_zero ())));
+    default:
+      return v;
+  }
+}
+
+/* Activation in registers, then the one masked store of the block's @nco channels
+ * at row @y, column @x of @out. */
+SR_ALWAYS_INLINE void
+sr_block_store (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb,
+    const SrMask *mask, int full, SrMap *out, int y, int x)
+{
+  size_t plane = (size_t) out->h * out->w;
+#pragma GCC unroll 8
+  for (int c = 0; c < cb; c++) {
+    if (c >= nco)
+      break;
+    float slope = conv->slopes ? conv->slopes[co0 + c] : 0.f;
+    float *dst = out->data + (size_t) (co0 + c) * plane
+        + (size_t) y * out->w + x;
+#pragma GCC unroll 3
+    for (int j = 0; j < SR_BLOCK_NV; j++) {
+      SrVec v = sr_activate (acc[j][c], conv->act, slope);
+      if (full)
+        sr_storeu (dst + SR_LANES * j, v);
+      else
+        sr_mask_storeu (dst + SR_LANES * j, mask[j], v);
+    }
+  }
+}
