@@ -21,7 +21,7 @@
 GST_DEBUG_CATEGORY_STATIC (gst_sr_upscale_debug);
 #define GST_CAT_DEFAULT gst_sr_upscale_debug
 
-#define DEFAULT_MODEL GST_SR_UPSCALE_MODEL_ESPCN
+#define DEFAULT_MODEL GST_SR_UPSCALE_MODEL_SESR
 #define DEFAULT_SCALE 2
 #define DEFAULT_N_THREADS 0
 
@@ -59,32 +59,43 @@ precision_get_type (void)
 }
 
 #define FORMATS "{ I420, YV12, NV12, NV21, Y42B, Y444, GRAY8, RGB, BGR, RGBx, BGRx, " \
-    "xRGB, xBGR, RGBA, BGRA, ARGB, ABGR }"
+    "xRGB, xBGR, RGBA, BGRA, ARGB, ABGR, I420_10LE, I420_10BE, P010_10LE, P010_10BE, " \
+    "I422_10LE, I422_10BE, Y444_10LE, Y444_10BE }"
+/* Progressive only: a frame of two interlaced fields would be upscaled as one picture,
+ * combing and all (deinterlace first; see explain_interlaced()). */
+#define TEMPLATE_CAPS GST_VIDEO_CAPS_MAKE (FORMATS) ", interlace-mode = (string) progressive"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (TEMPLATE_CAPS));
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (TEMPLATE_CAPS));
 
 G_DEFINE_TYPE (GstSrUpscale, gst_sr_upscale, GST_TYPE_VIDEO_FILTER);
 GST_ELEMENT_REGISTER_DEFINE (srupscale, "srupscale", GST_RANK_NONE, GST_TYPE_SR_UPSCALE);
 
 /* ---- latency ---- */
 
-/* Stores the processing time of a frame as the element's latency. @fresh (new caps)
- * replaces it; otherwise it only grows, and when it grows by more than a quarter the
- * pipeline is told to ask again, so a live pipeline can make room for it. */
+/* Adds the processing time of a frame to the window of recent ones; @fresh (new caps,
+ * model, precision or thread count) empties the window first. The pipeline is told
+ * to ask again (a LATENCY message) at every fresh start whose value differs from
+ * what it was told, and otherwise when the worst of the window has moved out of a
+ * dead band around it, up or down. */
 static void
 update_latency (GstSrUpscale *self, GstClockTime latency, gboolean fresh)
 {
   GST_OBJECT_LOCK (self);
-  GstClockTime old = self->latency;
-  gboolean grew = !fresh && latency > old + old / 4;
-  if (fresh || grew)
-    self->latency = latency;
+  if (fresh)
+    sr_latency_window_reset (&self->latency_window, latency);
+  else
+    sr_latency_window_push (&self->latency_window, latency);
+  GstClockTime worst = sr_latency_window_worst (&self->latency_window);
+  gboolean tell = fresh ? worst != self->latency
+      : sr_latency_should_report (self->latency, worst);
+  if (tell)
+    self->latency = worst;
   GST_OBJECT_UNLOCK (self);
-  if (grew) {
-    GST_INFO_OBJECT (self, "latency now %" GST_TIME_FORMAT, GST_TIME_ARGS (latency));
+  if (tell) {
+    GST_INFO_OBJECT (self, "latency now %" GST_TIME_FORMAT, GST_TIME_ARGS (worst));
     gst_element_post_message (GST_ELEMENT (self),
         gst_message_new_latency (GST_OBJECT (self)));
   }
@@ -97,7 +108,8 @@ static gboolean
 load_model (GstSrUpscale *self)
 {
   GST_OBJECT_LOCK (self);
-  GstSrUpscaleModel family = self->model;
+  GstSrUpscaleModel family = self->model == GST_SR_UPSCALE_MODEL_AUTO
+      ? self->auto_family : self->model;
   int scale = self->scale;
   gboolean bf16 = self->bf16;
   char *location = g_strdup (self->model_location);
@@ -142,6 +154,19 @@ load_model (GstSrUpscale *self)
   return TRUE;
 }
 
+/* The time a frame of the loaded model took, or, when a test has set the object data
+ * "srupscale-test-cost-us:<family>" (a guint in microseconds), that fake time, so
+ * tests of latency and of model=auto do not depend on this machine's speed. */
+static GstClockTime
+frame_cost (GstSrUpscale *self, gint64 measured_us)
+{
+  char key[64];
+  g_snprintf (key, sizeof key, "srupscale-test-cost-us:%s", sr_model_get_family (self->net));
+  gpointer fake = g_object_get_data (G_OBJECT (self), key);
+  return (fake ? (GstClockTime) GPOINTER_TO_UINT (fake) : (GstClockTime) measured_us)
+      * GST_USECOND;
+}
+
 static int
 effective_threads (GstSrUpscale *self)
 {
@@ -162,11 +187,11 @@ warm_up (GstSrUpscale *self)
   guint8 *in = g_malloc0 ((gsize) w * h), *out = g_malloc ((gsize) w * h * r * r);
   gint64 start = g_get_monotonic_time ();
   sr_runner_process_u8 (self->runner, in, w, out, (gsize) w * r);
-  gint64 took_us = g_get_monotonic_time () - start;
+  GstClockTime took = frame_cost (self, g_get_monotonic_time () - start);
   g_free (in);
   g_free (out);
   /* a margin for chroma and colour work */
-  update_latency (self, took_us * GST_USECOND * 5 / 4, TRUE);
+  update_latency (self, took * 5 / 4, TRUE);
 }
 
 /* The runner and frame path for the current caps, allocated once per caps. */
@@ -190,10 +215,148 @@ prepare_stream (GstSrUpscale *self)
   return TRUE;
 }
 
+/* ---- model=auto ---- */
+
+/* model=auto and no model-location (which overrides model). */
+static gboolean
+uses_auto (GstSrUpscale *self)
+{
+  GST_OBJECT_LOCK (self);
+  gboolean yes = self->model == GST_SR_UPSCALE_MODEL_AUTO
+      && (self->model_location == NULL || *self->model_location == '\0');
+  GST_OBJECT_UNLOCK (self);
+  return yes;
+}
+
+/* Rows of the strip a rung is timed on: the time of a frame is about proportional to
+ * its rows, and timing the LESRCNN-style network on a whole large frame would stall
+ * the stream for seconds. */
+#define CALIBRATION_ROWS 64
+/* The time given a rung that cannot run here: never chosen while another can. */
+#define UNUSABLE_SECONDS 1e6
+
+/* Seconds a frame of the current caps takes with @family, measured on a strip of the
+ * frame's full width (or the test hook's fake cost). */
+static double
+measure_rung (GstSrUpscale *self, GstSrUpscaleModel family, int scale)
+{
+  char key[64];
+  g_snprintf (key, sizeof key, "srupscale-test-cost-us:%s",
+      srupscale_model_family_name (family));
+  gpointer fake = g_object_get_data (G_OBJECT (self), key);
+  if (fake)
+    return GPOINTER_TO_UINT (fake) * 1e-6;
+  GST_OBJECT_LOCK (self);
+  gboolean bf16 = self->bf16;
+  int n_threads = self->n_threads;
+  GST_OBJECT_UNLOCK (self);
+  int w = self->in_info.width, h = self->in_info.height;
+  int rows = MIN (h, CALIBRATION_ROWS);
+  g_autoptr (SrModel) net = srupscale_builtin_model_load (family, scale, NULL);
+  if (net == NULL)
+    return UNUSABLE_SECONDS;
+  sr_model_set_bf16 (net, bf16);
+  g_autoptr (SrRunner) runner = sr_runner_new (net, w, rows, n_threads, NULL);
+  if (runner == NULL)
+    return UNUSABLE_SECONDS;
+  g_autofree guint8 *in = g_malloc0 ((gsize) w * rows);
+  g_autofree guint8 *out = g_malloc0 ((gsize) w * rows * scale * scale);
+  gint64 start = g_get_monotonic_time ();
+  sr_runner_process_u8 (runner, in, w, out, (gsize) w * scale);
+  double seconds = (g_get_monotonic_time () - start) * 1e-6;
+  /* the whole frame, and a margin for chroma and colour work as in warm_up() */
+  return seconds * h / rows * 5 / 4;
+}
+
+/* At new caps, or when model=auto is set: the ladder at this scale, each rung timed,
+ * and the sharpest that fits chosen. */
+static gboolean
+auto_begin (GstSrUpscale *self)
+{
+  GST_OBJECT_LOCK (self);
+  int scale = self->scale;
+  GST_OBJECT_UNLOCK (self);
+  int n = srupscale_builtin_ladder (scale, self->auto_rungs, SR_AUTO_MAX_RUNGS);
+  if (n == 0) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Could not load the upscaling model"),
+        ("model=auto: this build has no built-in model for x%d (it has: %s)", scale,
+            srupscale_builtin_models ()));
+    return FALSE;
+  }
+  const GstVideoInfo *info = &self->in_info;
+  double duration = info->fps_n > 0 && info->fps_d > 0
+      ? (double) info->fps_d / info->fps_n : 0;
+  double cost[SR_AUTO_MAX_RUNGS] = { 0 };
+  /* with no framerate there is no deadline: the sharpest, nothing to time */
+  for (int i = 0; duration > 0 && i < n; i++) {
+    cost[i] = measure_rung (self, self->auto_rungs[i], scale);
+    GST_DEBUG_OBJECT (self, "model=auto: %s x%d takes %.1f ms a frame",
+        srupscale_model_family_name (self->auto_rungs[i]), scale, cost[i] * 1e3);
+  }
+  /* headroom for about two seconds before trying a sharper network */
+  int hold = duration > 0 ? MAX ((int) (2 / duration), 10) : 1;
+  sr_auto_policy_init (&self->auto_policy, n, cost, duration, hold);
+  g_atomic_int_set (&self->qos_late, 0);
+  GST_OBJECT_LOCK (self);
+  self->auto_family = self->auto_rungs[self->auto_policy.current];
+  const SrAutoPolicy *p = &self->auto_policy;
+  self->auto_reason = duration <= 0 ? "no framerate: the sharpest"
+      : p->cost[p->current] <= p->budget ? "fits the frame duration"
+      : "the cheapest: none fits the frame duration";
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+/* Logs the rung model=auto runs and posts it as an element message "srupscale-auto"
+ * (model, scale, reason, frame-cost and budget in nanoseconds, 0 = no budget). */
+static void
+auto_announce (GstSrUpscale *self)
+{
+  const SrAutoPolicy *p = &self->auto_policy;
+  GST_OBJECT_LOCK (self);
+  const char *family = srupscale_model_family_name (self->auto_family);
+  const char *reason = self->auto_reason;
+  int scale = self->net_scale;
+  GST_OBJECT_UNLOCK (self);
+  guint64 cost = (guint64) (p->cost[p->current] * GST_SECOND);
+  guint64 budget = (guint64) (p->budget * GST_SECOND);
+  GST_INFO_OBJECT (self, "model=auto runs %s x%d (%s): %.1f ms a frame, budget %.1f ms",
+      family, scale, reason, cost / 1e6, budget / 1e6);
+  gst_element_post_message (GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("srupscale-auto", "model", G_TYPE_STRING, family,
+              "scale", G_TYPE_INT, scale, "reason", G_TYPE_STRING, reason,
+              "frame-cost", G_TYPE_UINT64, cost, "budget", G_TYPE_UINT64, budget,
+              NULL)));
+}
+
+static gboolean prepare_stream (GstSrUpscale *self);
+
+/* After each frame of model=auto: the policy's move, made at once. */
+static gboolean
+auto_step (GstSrUpscale *self, GstClockTime cost)
+{
+  gboolean late = g_atomic_int_exchange (&self->qos_late, 0);
+  SrAutoMove move = sr_auto_policy_frame (&self->auto_policy, (double) cost / GST_SECOND,
+      late);
+  if (move == SR_AUTO_STAY)
+    return TRUE;
+  GST_OBJECT_LOCK (self);
+  self->auto_family = self->auto_rungs[self->auto_policy.current];
+  self->auto_reason = move == SR_AUTO_UP ? "headroom"
+      : move == SR_AUTO_DOWN_LATE ? "late downstream" : "too slow for the frame rate";
+  GST_OBJECT_UNLOCK (self);
+  if (!load_model (self) || !prepare_stream (self))
+    return FALSE;
+  auto_announce (self);
+  return TRUE;
+}
+
 static gboolean
 gst_sr_upscale_start (GstBaseTransform *trans)
 {
-  return load_model (GST_SR_UPSCALE (trans));
+  GstSrUpscale *self = GST_SR_UPSCALE (trans);
+  /* model=auto chooses once it knows the caps */
+  return uses_auto (self) || load_model (self);
 }
 
 static gboolean
@@ -317,6 +480,33 @@ explain_empty_caps (GstSrUpscale *self)
         ("width and height must both be multiples of the scale"));
 }
 
+/* Upstream offered only interlaced video, which the caps refuse (a frame of two
+ * fields would be upscaled as one picture, its combing with it): say what to do,
+ * once. */
+static void
+explain_interlaced (GstSrUpscale *self, GstCaps *offered)
+{
+  if (offered == NULL || gst_caps_is_any (offered) || gst_caps_is_empty (offered))
+    return;
+  const char *mode = NULL;
+  for (guint i = 0; i < gst_caps_get_size (offered); i++) {
+    mode = gst_structure_get_string (gst_caps_get_structure (offered, i),
+        "interlace-mode");
+    if (mode == NULL || g_str_equal (mode, "progressive"))
+      return;
+  }
+  GST_OBJECT_LOCK (self);
+  gboolean said = self->warned_interlaced;
+  self->warned_interlaced = TRUE;
+  GST_OBJECT_UNLOCK (self);
+  GST_WARNING_OBJECT (self, "refusing interlace-mode=%s: put deinterlace before srupscale",
+      mode);
+  if (!said)
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("srupscale takes progressive video only: put deinterlace before it"),
+        ("upstream offers interlace-mode=%s", mode));
+}
+
 static GstCaps *
 gst_sr_upscale_transform_caps (GstBaseTransform *trans, GstPadDirection direction,
     GstCaps *caps, GstCaps *filter)
@@ -398,11 +588,18 @@ gst_sr_upscale_set_info (GstVideoFilter *filter, GstCaps *incaps, GstVideoInfo *
             gst_video_format_to_string (in_info->finfo->format), scale));
     return FALSE;
   }
-  if (reload && !load_model (self))
-    return FALSE;
   self->in_info = *in_info;
   self->out_info = *out_info;
-  return prepare_stream (self);
+  gboolean automatic = uses_auto (self);
+  if (automatic && !auto_begin (self))
+    return FALSE;
+  if ((reload || automatic) && !load_model (self))
+    return FALSE;
+  if (!prepare_stream (self))
+    return FALSE;
+  if (automatic)
+    auto_announce (self);
+  return TRUE;
 }
 
 static GstFlowReturn
@@ -416,19 +613,29 @@ gst_sr_upscale_transform_frame (GstVideoFilter *filter, GstVideoFrame *in,
   gboolean reload = self->model_changed && self->scale == self->net_scale;
   gboolean rethread = self->threads_changed;
   GST_OBJECT_UNLOCK (self);
-  if (reload && !load_model (self))
+  gboolean automatic = uses_auto (self);
+  /* model=auto times its networks again at a new thread count too */
+  gboolean rechoose = automatic && (reload || rethread);
+  if (rechoose && !auto_begin (self))
+    return GST_FLOW_ERROR;
+  if ((reload || rechoose) && !load_model (self))
     return GST_FLOW_ERROR;
   if ((reload || rethread) && !prepare_stream (self))
     return GST_FLOW_ERROR;
+  if (rechoose)
+    auto_announce (self);
 
   gint64 start = g_get_monotonic_time ();
   gboolean ok = sr_frame_path_process (self->frame_path, self->runner, in, out);
-  update_latency (self, (g_get_monotonic_time () - start) * GST_USECOND, FALSE);
+  GstClockTime cost = frame_cost (self, g_get_monotonic_time () - start);
+  update_latency (self, cost, FALSE);
   if (!ok) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not map an intermediate frame"),
         (NULL));
     return GST_FLOW_ERROR;
   }
+  if (automatic && !auto_step (self, cost))
+    return GST_FLOW_ERROR;
   return GST_FLOW_OK;
 }
 
@@ -443,8 +650,23 @@ gst_sr_upscale_query (GstBaseTransform *trans, GstPadDirection direction,
         direction, query);
     GstCaps *result;
     gst_query_parse_caps_result (query, &result);
-    if (ret && result && gst_caps_is_empty (result))
+    if (ret && result && gst_caps_is_empty (result)) {
+      GstCaps *filter;
+      gst_query_parse_caps (query, &filter);
+      explain_interlaced (self, filter);
       explain_empty_caps (self);
+    }
+    return ret;
+  }
+  if (direction == GST_PAD_SINK && GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS) {
+    gboolean ret = GST_BASE_TRANSFORM_CLASS (gst_sr_upscale_parent_class)->query (trans,
+        direction, query);
+    gboolean accepted;
+    GstCaps *caps;
+    gst_query_parse_accept_caps_result (query, &accepted);
+    gst_query_parse_accept_caps (query, &caps);
+    if (!accepted)
+      explain_interlaced (self, caps);
     return ret;
   }
   if (direction != GST_PAD_SRC || GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
@@ -456,7 +678,8 @@ gst_sr_upscale_query (GstBaseTransform *trans, GstPadDirection direction,
   GstClockTime min, max;
   gst_query_parse_latency (query, &live, &min, &max);
   GST_OBJECT_LOCK (self);
-  GstClockTime ours = self->latency;
+  GstClockTime ours = sr_latency_window_worst (&self->latency_window);
+  self->latency = ours;
   GST_OBJECT_UNLOCK (self);
   min += ours;
   if (GST_CLOCK_TIME_IS_VALID (max))
@@ -465,6 +688,23 @@ gst_sr_upscale_query (GstBaseTransform *trans, GstPadDirection direction,
   GST_DEBUG_OBJECT (self, "latency: ours %" GST_TIME_FORMAT ", total min %"
       GST_TIME_FORMAT, GST_TIME_ARGS (ours), GST_TIME_ARGS (min));
   return TRUE;
+}
+
+/* Lateness downstream, for model=auto (the base class still does its own QoS). */
+static gboolean
+gst_sr_upscale_src_event (GstBaseTransform *trans, GstEvent *event)
+{
+  GstSrUpscale *self = GST_SR_UPSCALE (trans);
+  if (GST_EVENT_TYPE (event) == GST_EVENT_QOS) {
+    GstQOSType type;
+    gdouble proportion;
+    GstClockTimeDiff diff;
+    GstClockTime timestamp;
+    gst_event_parse_qos (event, &type, &proportion, &diff, &timestamp);
+    if (diff > 0)
+      g_atomic_int_set (&self->qos_late, 1);
+  }
+  return GST_BASE_TRANSFORM_CLASS (gst_sr_upscale_parent_class)->src_event (trans, event);
 }
 
 /* ---- properties ---- */
@@ -514,10 +754,15 @@ describe_model (GstSrUpscale *self)
   if (self->net == NULL)
     return g_strdup ("(no model loaded yet)");
   const char *psnr = sr_model_get_metadata (self->net, "set5_psnr_pytorch");
+  gboolean automatic = self->model == GST_SR_UPSCALE_MODEL_AUTO
+      && (self->model_location == NULL || *self->model_location == '\0');
   return g_strdup_printf ("%s x%d, %" G_GSIZE_FORMAT " parameters, %.0f multiply-adds "
-      "per input pixel, Set5 Y-PSNR %s dB", sr_model_get_family (self->net),
+      "per input pixel, Set5 Y-PSNR %s dB%s%s%s", sr_model_get_family (self->net),
       sr_model_get_scale (self->net), sr_model_get_n_params (self->net),
-      sr_model_get_macs_per_pixel (self->net), psnr ? psnr : "unknown");
+      sr_model_get_macs_per_pixel (self->net), psnr ? psnr : "unknown",
+      automatic ? "; chosen by model=auto (" : "",
+      automatic && self->auto_reason ? self->auto_reason : "",
+      automatic ? ")" : "");
 }
 
 static void
@@ -580,7 +825,8 @@ gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
 
   g_object_class_install_property (gobject_class, PROP_MODEL,
       g_param_spec_enum ("model", "Model",
-          "Network family of the built-in weights (ignored when model-location is set)",
+          "Network family of the built-in weights, or auto: the sharpest that keeps "
+          "up with the frame rate (ignored when model-location is set)",
           GST_TYPE_SR_UPSCALE_MODEL, DEFAULT_MODEL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_SCALE,
@@ -620,6 +866,7 @@ gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
   trans_class->transform_caps = GST_DEBUG_FUNCPTR (gst_sr_upscale_transform_caps);
   trans_class->fixate_caps = GST_DEBUG_FUNCPTR (gst_sr_upscale_fixate_caps);
   trans_class->query = GST_DEBUG_FUNCPTR (gst_sr_upscale_query);
+  trans_class->src_event = GST_DEBUG_FUNCPTR (gst_sr_upscale_src_event);
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_sr_upscale_set_info);
   filter_class->transform_frame = GST_DEBUG_FUNCPTR (gst_sr_upscale_transform_frame);
 

@@ -5,7 +5,9 @@
 #include <gst/video/gstvideofilter.h>
 
 #include "srengine.h"
+#include "srupscale-auto.h"
 #include "srupscale-frame.h"
+#include "srupscale-latency.h"
 #include "srupscale-models.h"
 
 G_BEGIN_DECLS
@@ -25,6 +27,7 @@ struct _GstSrUpscale {
   gboolean model_changed;     /* model or model-location set since the last load */
   gboolean threads_changed;
   int warned_width, warned_height, warned_scale;   /* last unreachable size said */
+  gboolean warned_interlaced;
 
   /* streaming state, touched only by the streaming thread (and start/stop) */
   SrModel *net;
@@ -32,8 +35,18 @@ struct _GstSrUpscale {
   SrRunner *runner;
   SrFramePath *frame_path;
   GstVideoInfo in_info, out_info;
-  /* processing time of a frame, measured; reported in LATENCY queries (object lock) */
+  /* processing times of the recent frames, measured, and the worst of them last
+   * announced to the pipeline (object lock) */
+  SrLatencyWindow latency_window;
   GstClockTime latency;
+
+  /* model=auto: the ladder at the current scale and the policy over it (streaming
+   * thread); the family it runs (object lock); lateness QoS reported (atomic) */
+  SrAutoPolicy auto_policy;
+  GstSrUpscaleModel auto_rungs[SR_AUTO_MAX_RUNGS];
+  GstSrUpscaleModel auto_family;
+  const char *auto_reason;
+  gint qos_late;
 };
 
 GST_ELEMENT_REGISTER_DECLARE (srupscale);

@@ -111,9 +111,33 @@ sr_frame_path_free (SrFramePath *path)
   g_free (path);
 }
 
+/* Luma of more than 8 bits (the 10-bit formats): in 16-bit words, at full precision,
+ * as the video library describes them (depth, shift in the word, endianness). */
+static void
+upscale_luma_words (SrRunner *runner, const GstVideoFrame *lo, GstVideoFrame *hi)
+{
+  const GstVideoFormatInfo *finfo = lo->info.finfo;
+  int depth = GST_VIDEO_FORMAT_INFO_DEPTH (finfo, GST_VIDEO_COMP_Y);
+  SrWordLayout layout = {
+    /* video levels of n bits are 8-bit video's shifted left by n - 8 */
+    .one = 255 << (depth - 8),
+    .max = (1 << depth) - 1,
+    .shift = GST_VIDEO_FORMAT_INFO_SHIFT (finfo, GST_VIDEO_COMP_Y),
+    .big_endian = !GST_VIDEO_FORMAT_INFO_IS_LE (finfo),
+  };
+  sr_runner_process_u16 (runner, GST_VIDEO_FRAME_COMP_DATA (lo, GST_VIDEO_COMP_Y),
+      GST_VIDEO_FRAME_COMP_STRIDE (lo, GST_VIDEO_COMP_Y),
+      GST_VIDEO_FRAME_COMP_DATA (hi, GST_VIDEO_COMP_Y),
+      GST_VIDEO_FRAME_COMP_STRIDE (hi, GST_VIDEO_COMP_Y), &layout);
+}
+
 static void
 upscale_luma (SrRunner *runner, const GstVideoFrame *lo, GstVideoFrame *hi)
 {
+  if (GST_VIDEO_FORMAT_INFO_DEPTH (lo->info.finfo, GST_VIDEO_COMP_Y) > 8) {
+    upscale_luma_words (runner, lo, hi);
+    return;
+  }
   sr_runner_process_u8_interleaved (runner,
       GST_VIDEO_FRAME_COMP_DATA (lo, GST_VIDEO_COMP_Y),
       GST_VIDEO_FRAME_COMP_PSTRIDE (lo, GST_VIDEO_COMP_Y),

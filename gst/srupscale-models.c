@@ -19,12 +19,42 @@ static const struct {
   [GST_SR_UPSCALE_MODEL_LESRCNN] = { "lesrcnn",
     "LESRCNN-style, 17 residual layers and refinement at full size: the best quality, "
     "far from real time" },
+  [GST_SR_UPSCALE_MODEL_SESR] = { "sesr",
+    "SESR-style, 3x3 layers trained as wide linear blocks and collapsed: sharper than "
+    "FSRCNN at real-time cost" },
 };
 
 const char *
 srupscale_model_family_name (GstSrUpscaleModel model)
 {
+  if (model == GST_SR_UPSCALE_MODEL_AUTO)
+    return "auto";
   return model < G_N_ELEMENTS (families) ? families[model].nick : "unknown";
+}
+
+int
+srupscale_builtin_ladder (int scale, GstSrUpscaleModel *rungs, int max)
+{
+  double psnr[G_N_ELEMENTS (families)];
+  int n = 0;
+  for (gsize f = 0; f < G_N_ELEMENTS (families) && n < max; f++) {
+    g_autoptr (SrModel) m = srupscale_builtin_model_load (f, scale, NULL);
+    if (m == NULL)
+      continue;
+    const char *value = sr_model_get_metadata (m, "set5_psnr_pytorch");
+    double q = value ? g_ascii_strtod (value, NULL) : 0;
+    /* insertion, sharpest first; an unmeasured file goes last */
+    int at = n;
+    while (at > 0 && psnr[at - 1] < q) {
+      psnr[at] = psnr[at - 1];
+      rungs[at] = rungs[at - 1];
+      at--;
+    }
+    psnr[at] = q;
+    rungs[at] = f;
+    n++;
+  }
+  return n;
 }
 
 /* "ESPCN, ...; x2: 21124 parameters, Set5 Y-PSNR 36.32 dB; x3: ...", from the table
@@ -73,12 +103,19 @@ gst_sr_upscale_model_get_type (void)
   static GType type = 0;
   if (g_once_init_enter (&type)) {
     /* registered once per process and never freed, as GType wants */
-    GEnumValue *values = g_new0 (GEnumValue, G_N_ELEMENTS (families) + 1);
-    for (gsize i = 0; i < G_N_ELEMENTS (families); i++) {
+    GEnumValue *values = g_new0 (GEnumValue, G_N_ELEMENTS (families) + 2);
+    gsize i;
+    for (i = 0; i < G_N_ELEMENTS (families); i++) {
       values[i].value = i;
       values[i].value_name = describe_family (i);
       values[i].value_nick = families[i].nick;
     }
+    values[i].value = GST_SR_UPSCALE_MODEL_AUTO;
+    values[i].value_name = "The sharpest built-in network whose measured time a frame "
+        "fits 80% of the frame duration; one rung lighter when downstream reports "
+        "lateness, back up after a while of headroom (the choice is in model-info and "
+        "an element message srupscale-auto)";
+    values[i].value_nick = "auto";
     GType t = g_enum_register_static ("GstSrUpscaleModel", values);
     g_once_init_leave (&type, t);
   }

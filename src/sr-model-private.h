@@ -85,3 +85,4 @@ float *sr_model_alloc_weights (SrModel *model, gsize n_floats);
 gboolean sr_espcn_build (SrModel *model, GError **error);
 gboolean sr_fsrcnn_build (SrModel *model, GError **error);
 gboolean sr_lesrcnn_build (SrModel *model, GError **error);
+gboolean sr_sesr_build (SrModel *model, GError **error);

@@ -15,6 +15,7 @@ static const struct {
   { "espcn", sr_espcn_build },
   { "fsrcnn", sr_fsrcnn_build },
   { "lesrcnn", sr_lesrcnn_build },
+  { "sesr", sr_sesr_build },
 };
 
 const float *

@@ -183,11 +183,67 @@ typedef struct {
   guint8 *dst_u8;
   float *dst_f32;
   gsize dst_stride, dst_pstride;
+  /* 16-bit words (sr_runner_process_u16): strides in bytes */
+  const guint8 *src_u16;
+  guint8 *dst_u16;
+  const SrWordLayout *words;
 } FrameIo;
+
+static inline guint16
+load_word (const guint8 *p, gboolean big_endian)
+{
+  return big_endian ? (guint16) (p[0] << 8 | p[1]) : (guint16) (p[1] << 8 | p[0]);
+}
+
+static inline void
+store_word (guint8 *p, guint16 v, gboolean big_endian)
+{
+  p[big_endian ? 0 : 1] = v >> 8;
+  p[big_endian ? 1 : 0] = v & 0xff;
+}
+
+static void
+read_input_u16 (const FrameIo *io, const SrMap *in)
+{
+  const SrWordLayout *l = io->words;
+  float to_unit = 1.f / l->one;
+  for (int y = 0; y < in->h; y++) {
+    float *dst = in->data + (gsize) y * in->w;
+    const guint8 *src = io->src_u16 + (gsize) (in->y0 + y) * io->src_stride
+        + (gsize) in->x0 * 2;
+    for (int x = 0; x < in->w; x++)
+      dst[x] = (load_word (src + 2 * x, l->big_endian) >> l->shift) * to_unit;
+  }
+}
+
+static void
+write_output_u16 (const FrameIo *io, const SrMap *out, int q)
+{
+  const SrWordLayout *l = io->words;
+  gsize plane = sr_map_plane (out);
+  float top = l->max;
+  for (int y = 0; y < out->h; y++)
+    for (int i = 0; i < q; i++) {
+      gsize row = (gsize) ((out->y0 + y) * q + i);
+      for (int j = 0; j < q; j++) {
+        const float *src = out->data + (gsize) (i * q + j) * plane + (gsize) y * out->w;
+        guint8 *dst = io->dst_u16 + row * io->dst_stride + ((gsize) out->x0 * q + j) * 2;
+        for (int x = 0; x < out->w; x++) {
+          float v = src[x] * l->one + 0.5f;
+          guint16 w = v <= 0.f ? 0 : v >= top ? l->max : (guint16) v;
+          store_word (dst + (gsize) x * q * 2, (guint16) (w << l->shift), l->big_endian);
+        }
+      }
+    }
+}
 
 static void
 read_input (const FrameIo *io, const SrMap *in)
 {
+  if (io->src_u16) {
+    read_input_u16 (io, in);
+    return;
+  }
   for (int y = 0; y < in->h; y++) {
     float *dst = in->data + (gsize) y * in->w;
     if (io->src_u8) {
@@ -215,6 +271,10 @@ to_u8 (float v)
 static void
 write_output (const FrameIo *io, const SrMap *out, int q)
 {
+  if (io->dst_u16) {
+    write_output_u16 (io, out, q);
+    return;
+  }
   gsize plane = sr_map_plane (out);
   for (int y = 0; y < out->h; y++) {
     for (int i = 0; i < q; i++) {
@@ -302,6 +362,15 @@ sr_runner_process_u8 (SrRunner *runner, const guint8 *src, gsize src_stride, gui
     gsize dst_stride)
 {
   sr_runner_process_u8_interleaved (runner, src, 1, src_stride, dst, 1, dst_stride);
+}
+
+void
+sr_runner_process_u16 (SrRunner *runner, const guint8 *src, gsize src_stride,
+    guint8 *dst, gsize dst_stride, const SrWordLayout *layout)
+{
+  FrameIo io = { .src_u16 = src, .src_stride = src_stride, .dst_u16 = dst,
+    .dst_stride = dst_stride, .words = layout };
+  run (runner, &io);
 }
 
 void

@@ -32,6 +32,20 @@ void sr_runner_process_u8 (SrRunner *runner, const guint8 *src, gsize src_stride
 void sr_runner_process_u8_interleaved (SrRunner *runner, const guint8 *src,
     gsize src_pixel_stride, gsize src_stride, guint8 *dst, gsize dst_pixel_stride,
     gsize dst_stride);
+/* Luma of more than 8 bits, one 16-bit word a pixel (10-bit video: I420_10LE,
+ * P010_10LE, ...). A word holds the value shifted left by @shift (6 for P010, 0 for
+ * I420_10LE); the value @one is read as 1.0 and values are stored clamped to
+ * 0..@max. 10-bit video has @one = 1020 (4 x 255: its levels are 8-bit video's
+ * shifted left by 2, BT.2020 / BT.709) and @max = 1023. */
+typedef struct {
+  guint16 one, max;
+  int shift;
+  gboolean big_endian;
+} SrWordLayout;
+
+/* Strides in bytes. */
+void sr_runner_process_u16 (SrRunner *runner, const guint8 *src, gsize src_stride,
+    guint8 *dst, gsize dst_stride, const SrWordLayout *layout);
 /* Float luma in [0,1]; the output is not clamped. Strides in floats. */
 void sr_runner_process_f32 (SrRunner *runner, const float *src, gsize src_stride,
     float *dst, gsize dst_stride);

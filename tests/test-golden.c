@@ -76,7 +76,8 @@ main (int argc, char **argv)
   static const char *random[] = {
     "random/espcn_x2", "random/espcn_x3", "random/espcn_x4",
     "random/fsrcnn_x2", "random/fsrcnn_x3", "random/fsrcnn_x4",
-    "random/lesrcnn_x2", "random/lesrcnn_x3", "random/lesrcnn_x4" };
+    "random/lesrcnn_x2", "random/lesrcnn_x3", "random/lesrcnn_x4",
+    "random/sesr_x2", "random/sesr_x3", "random/sesr_x4" };
   for (gsize i = 0; i < G_N_ELEMENTS (random); i++)
     g_ptr_array_add (names, g_strdup (random[i]));
   for (guint i = 0; i < names->len; i++) {

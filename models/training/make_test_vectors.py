@@ -3,7 +3,7 @@
 """Writes small random-weight networks of every family and scale, with PyTorch's
 output on a real image crop, for the C engine's structural tests:
 
-    /usr/bin/python3 models/training/make_test_vectors.py tests/golden/random
+    /usr/bin/python3 models/training/make_test_vectors.py tests/golden/random [FAMILY...]
 
 <family>_x<scale>.safetensors is the model; <family>_x<scale>.golden.safetensors
 holds "input" and "output" as the trained models' golden files do. Widths are
@@ -25,6 +25,7 @@ SMALL = {
     "espcn": dict(c1=8, c2=6),
     "fsrcnn": dict(d=8, s=4, m=2),
     "lesrcnn": dict(c=8, hr=4, units=3, refine=2),
+    "sesr": dict(c=6, blocks=2, p=8),
 }
 
 
@@ -34,7 +35,10 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     image = os.path.join(here, "..", "..", "..", "shared", "datasets", "Set5", "butterfly.png")
     torch.manual_seed(7)
+    only = sys.argv[2:]
     for family, widths in SMALL.items():
+        if only and family not in only:
+            continue
         for scale in (2, 3, 4):
             net = sr_nets.FAMILIES[family](scale, **widths).eval()
             with torch.no_grad():   # biases and PReLU slopes away from their defaults
@@ -46,10 +50,14 @@ def main():
             hr = sr_data.modcrop(sr_data.load_y(image), scale)
             lr = sr_data.degrade(hr, scale)
             x = torch.from_numpy(lr[20:20 + 23, 31:31 + 19].astype(np.float32))[None, None]
+            expanded = getattr(net, "forward_expanded", net)
             with torch.no_grad():
-                y = net(x)
+                y = expanded(x)   # a re-parameterised net: as trained, the long way
             name = os.path.join(out_dir, "%s_x%d" % (family, scale))
-            tensors = {k: v.detach().numpy() for k, v in net.state_dict().items()}
+            if hasattr(net, "export_tensors"):
+                tensors = net.export_tensors()
+            else:
+                tensors = {k: v.detach().numpy() for k, v in net.state_dict().items()}
             safetensors_io.save(name + ".safetensors", tensors, net.metadata())
             safetensors_io.save(name + ".golden.safetensors",
                                 {"input": x.numpy()[0, 0], "output": y.numpy()[0, 0]},

@@ -177,12 +177,112 @@ class LESRCNN(nn.Module):
                 "activation": "relu"}
 
 
-FAMILIES = {"espcn": ESPCN, "fsrcnn": FSRCNN, "lesrcnn": LESRCNN}
+class LinearBlock(nn.Module):
+    """A k x k convolution cin->p followed by a 1x1 convolution p->cout, nothing
+    between (and + x where `residual`): a linear map, so it equals one k x k
+    convolution cin->cout, which collapsed() computes (SESR's collapsible linear
+    block, Bhardwaj et al., MLSys 2022). Training runs the collapsed convolution
+    (its cost does not grow with p); the gradients still reach both factors, which
+    is where the wide block's easier optimisation comes from."""
+
+    def __init__(self, cin, cout, k, p, residual=False):
+        super().__init__()
+        assert not residual or cin == cout
+        self.k, self.residual = k, residual
+        self.expand = nn.Conv2d(cin, p, k, padding=k // 2)
+        self.squeeze = nn.Conv2d(p, cout, 1)
+        if residual:   # x as a k x k convolution: 1 at the centre tap of channel i -> i
+            identity = torch.zeros(cout, cin, k, k)
+            identity[range(cout), range(cin), k // 2, k // 2] = 1
+            self.register_buffer("identity", identity, persistent=False)
+
+    def collapsed(self):
+        """(weight [cout, cin, k, k], bias [cout]) of the one equivalent convolution."""
+        s = self.squeeze.weight.flatten(1)                      # [cout, p]
+        w = (s @ self.expand.weight.flatten(1)).view(s.shape[0], -1, self.k, self.k)
+        b = s @ self.expand.bias + self.squeeze.bias
+        if self.residual:
+            w = w + self.identity.to(w.dtype)
+        return w, b
+
+    def forward(self, x):
+        w, b = self.collapsed()
+        return F.conv2d(x, w, b, padding=self.k // 2)
+
+    def forward_expanded(self, x):
+        """The same map computed as trained on paper: two convolutions (+ x)."""
+        y = self.squeeze(self.expand(x))
+        return y + x if self.residual else y
+
+
+class SESR(nn.Module):
+    """SESR-style network (Bhardwaj et al., "Collapsible Linear Blocks for
+    Super-Efficient Super Resolution", MLSys 2022), on luma:
+
+        f = PReLU(head(x))                 5x5 1->c
+        h = f; per block i: h = PReLU(body_i(h))   3x3 c->c, short residual inside
+        h = h + f                          long residual
+        out = shuffle(tail(h) + x)         5x5 c->r^2; the input added to every
+                                           phase (nearest-neighbour upsampling)
+
+    Every convolution is a LinearBlock of expansion p at training time and one
+    plain convolution at inference: export_tensors() writes the collapsed
+    network, which the C engine runs with its ordinary conv/add steps."""
+
+    family = "sesr"
+
+    def __init__(self, scale, c=16, blocks=5, p=256):
+        super().__init__()
+        self.scale, self.p = scale, p
+        self.head = LinearBlock(1, c, 5, p)
+        self.head_act = nn.PReLU(c)
+        self.body = nn.ModuleList([LinearBlock(c, c, 3, p, residual=True)
+                                   for _ in range(blocks)])
+        self.body_act = nn.ModuleList([nn.PReLU(c) for _ in range(blocks)])
+        self.tail = LinearBlock(c, scale * scale, 5, p)
+
+    def _run(self, x, expanded):
+        def conv(block, v):
+            return block.forward_expanded(v) if expanded else block(v)
+        f = self.head_act(conv(self.head, x))
+        h = f
+        for block, act in zip(self.body, self.body_act):
+            h = act(conv(block, h))
+        y = conv(self.tail, h + f) + x
+        return F.pixel_shuffle(y, self.scale)
+
+    def forward(self, x):
+        return self._run(x, expanded=False)
+
+    def forward_expanded(self, x):
+        return self._run(x, expanded=True)
+
+    def export_tensors(self):
+        """The collapsed (plain) network's tensors, by the names the engine loads."""
+        out = {}
+        with torch.no_grad():
+            for name, block in [("head", self.head), ("tail", self.tail)] + \
+                    [("body.%d" % i, b) for i, b in enumerate(self.body)]:
+                w, b = block.collapsed()
+                out[name + ".weight"], out[name + ".bias"] = w, b
+            out["head_act.weight"] = self.head_act.weight.detach().clone()
+            for i, act in enumerate(self.body_act):
+                out["body_act.%d.weight" % i] = act.weight.detach().clone()
+        return {k: v.contiguous().numpy() for k, v in out.items()}
+
+    def metadata(self):
+        return {"family": self.family, "scale": str(self.scale),
+                "channels": "%d,%d" % (self.head_act.num_parameters, len(self.body)),
+                "expansion": str(self.p),
+                "activation": "prelu"}
+
+
+FAMILIES = {"espcn": ESPCN, "fsrcnn": FSRCNN, "lesrcnn": LESRCNN, "sesr": SESR}
 
 
 # The "channels" metadata of each family, as constructor arguments.
 CHANNELS = {"espcn": ("c1", "c2"), "fsrcnn": ("d", "s", "m"),
-            "lesrcnn": ("c", "units", "hr", "refine")}
+            "lesrcnn": ("c", "units", "hr", "refine"), "sesr": ("c", "blocks")}
 
 
 def build(family, scale, channels=None):

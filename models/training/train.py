@@ -32,13 +32,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.dirname(HERE)
 ROOT = os.path.dirname(MODELS)
 DATASETS = os.path.join(ROOT, "..", "shared", "datasets")
-TRAIN_SETS = ["T91", "General100", "BSD200"]
+# Every training set of ../shared/datasets (Set5, Set14 and BSD100 are held out).
+TRAIN_SETS = ["T91", "General100", "BSD200", "DIV2K_valid_crops", "Kodak24", "McMaster"]
 
 
-def load_pairs(scale, patch):
+def load_pairs(scale, patch, sets):
     """(LR, HR) float32 luma pairs of every training image big enough for a patch."""
     pairs = []
-    for path in sr_data.image_paths(DATASETS, TRAIN_SETS):
+    for path in sr_data.image_paths(DATASETS, sets):
         hr = sr_data.modcrop(sr_data.load_y(path), scale)
         lr = sr_data.degrade(hr, scale)
         if min(lr.shape) < patch:
@@ -104,14 +105,17 @@ def export(net, args, step, elapsed, psnr, init_from):
     os.makedirs(golden_dir, exist_ok=True)
     meta = net.metadata()
     meta.update({"colorspace": "Y BT.601 studio range, [0,1]",
-                 "trained_on": "+".join(TRAIN_SETS),
+                 "trained_on": "+".join(args.train_sets.split(",")),
                  "steps": str(step), "batch": str(args.batch),
                  "patch": str(args.patch),
                  "train_seconds": "%.0f" % elapsed,
                  "set5_psnr_pytorch": "%.2f" % psnr})
     if init_from:
         meta["initialised_from"] = init_from
-    tensors = {k: v.detach().numpy() for k, v in net.state_dict().items()}
+    if hasattr(net, "export_tensors"):   # re-parameterised: the collapsed network
+        tensors = net.export_tensors()
+    else:
+        tensors = {k: v.detach().numpy() for k, v in net.state_dict().items()}
     safetensors_io.save(os.path.join(model_dir, name + ".safetensors"), tensors, meta)
     # Golden vectors: an odd-sized crop of a real image, and PyTorch's output on it.
     hr = sr_data.load_y(os.path.join(DATASETS, "Set5", "butterfly.png"))
@@ -119,6 +123,15 @@ def export(net, args, step, elapsed, psnr, init_from):
     x = torch.from_numpy(lr[17:17 + 37, 9:9 + 29].astype(np.float32))[None, None]
     with torch.no_grad():
         y = net(x)
+        if hasattr(net, "forward_expanded"):
+            # The golden output is the training-time network's, computed the long
+            # way: the C tests then check the collapse as well as the engine.
+            expanded = net.forward_expanded(x)
+            gap = (expanded - y).abs().max().item()
+            if gap > 1e-5:
+                raise SystemExit("collapse check failed: %g between the expanded and "
+                                 "the collapsed network" % gap)
+            y = expanded
     safetensors_io.save(os.path.join(golden_dir, name + ".golden.safetensors"
                                      if args.export_dir else name + ".safetensors"),
                         {"input": x.numpy()[0, 0], "output": y.numpy()[0, 0]},
@@ -153,6 +166,10 @@ def main():
                     "a smaller --lr and this set to the step it ended at; the cosine "
                     "decay restarts there and the loss is MSE throughout")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--train-sets", default=",".join(TRAIN_SETS),
+                    help="comma-separated folders of ../shared/datasets")
+    ap.add_argument("--expansion", type=int, default=256,
+                    help="sesr: width p of the collapsible linear blocks")
     ap.add_argument("--bf16", action="store_true",
                     help="forward pass under bfloat16 autocast (weights, Adam and the "
                     "loss stay float32; 1.9x faster steps for LESRCNN here); evaluation "
@@ -179,6 +196,8 @@ def main():
 
     torch.manual_seed(args.seed)
     net = sr_nets.build(args.family, args.scale)
+    if args.family == "sesr":
+        net = sr_nets.SESR(args.scale, p=args.expansion)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     rng = np.random.default_rng(args.seed)
     step, elapsed = 0, 0.0
@@ -201,7 +220,7 @@ def main():
             warm_start(net, os.path.join(ckpt_dir, args.init_from + ".pt"))
             init_from = args.init_from
 
-    pairs = load_pairs(args.scale, args.patch)
+    pairs = load_pairs(args.scale, args.patch, args.train_sets.split(","))
     sampler = PatchSampler(pairs, args.scale, args.patch, rng)
     print("%s: %d training images, %d steps" % (name, len(pairs), args.steps), flush=True)
 
@@ -243,6 +262,8 @@ def main():
                   (name, step, elapsed, loss.item(), psnr), flush=True)
         if step % args.checkpoint_every == 0 or step == args.steps:
             save_checkpoint()
+            print("%s step %d  %.0f s  loss %.5f" % (name, step, elapsed, loss.item()),
+                  flush=True)
             t0 = time.time()
 
 
