@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # From a fresh clone on Debian 12 to an upscaled video, in one command.
 #
 #   examples/demo.sh [INPUT] [OUTPUT]
@@ -52,8 +53,10 @@ apt_update () {
   apt_updated=true
 }
 
+# (this machine's architecture or "all": an :arm64 copy of a -dev package does not count)
 installed () {
-  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+  dpkg-query -W -f='${db:Status-Abbrev} ${Architecture}\n' "$1" 2>/dev/null \
+    | grep -Eq "^ii +($(dpkg --print-architecture)|all)\$"
 }
 
 install_packages () {

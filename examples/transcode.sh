@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Upscales a video file with srupscale and writes a file a person can play.
 #
 #   transcode.sh INPUT OUTPUT [SCALE] [MODEL]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* upscale-app: how an application embeds srupscale in its own pipeline.
  *
  *   appsrc ! srupscale ! appsink

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Shows a webcam upscaled live.
 #
 #   webcam.sh [SCALE]

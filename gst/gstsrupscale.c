@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /**
  * SECTION:element-srupscale
  * @title: srupscale
@@ -934,10 +935,11 @@ gst_sr_upscale_class_init (GstSrUpscaleClass *klass)
           0, G_MAXUINT, DEFAULT_MAX_MEMORY,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
 
-  gst_element_class_set_static_metadata (element_class,
-      "Super-resolution upscaler", "Filter/Effect/Converter/Video/Scaler",
-      "Upscales video 2x, 3x or 4x with a small neural network (ESPCN) on the luma "
-      "and bicubic chroma", "gst-srupscale developers");
+  g_autofree char *description = g_strdup_printf ("Upscales video 2x, 3x or 4x: a "
+      "small super-resolution network (%s) on the luma, bicubic chroma",
+      srupscale_model_families ());
+  gst_element_class_set_metadata (element_class, "Super-resolution upscaler",
+      "Filter/Converter/Video/Scaler", description, "gst-srupscale developers");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* srupscale: a GstVideoFilter that upscales video with a super-resolution network. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The models built into the plugin, by family and scale. */
 #pragma once
 
@@ -25,6 +26,9 @@ const char *srupscale_model_family_name (GstSrUpscaleModel model);
 /* The shipped weights of @model at @scale, from the plugin's GResource; an error
  * that says which models this build has when it has not these. */
 SrModel *srupscale_builtin_model_load (GstSrUpscaleModel model, int scale, GError **error);
+
+/* The families, "ESPCN, FSRCNN, LESRCNN-style". */
+const char *srupscale_model_families (void);
 
 /* The built-in families that have weights for @scale, sharpest first (by the Set5
  * PSNR their files record); at most @max of them. Returns how many. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Packed RGB <-> planar BT.601 studio-range YCbCr (+ alpha plane), exactly rounded.
  *
  * Why not GstVideoConverter: measured on Set5 butterfly, GStreamer 1.22's 8-bit

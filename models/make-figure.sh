@@ -1,11 +1,12 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Regenerates models/figures/ (the README's side-by-side crops) from the shipped
 # models, and prints the Markdown table to paste into the README.
 #
 #   bash models/make-figure.sh            # after meson setup build && ninja -C build
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-datasets=${DATASETS:-$root/../shared/datasets}
+datasets=${DATASETS:-$root/tests/data}   # Set14 is in the repository
 scale=${SCALE:-3}   # SCALE=2 bash models/make-figure.sh for another scale
 models=()
 for family in espcn fsrcnn lesrcnn; do

@@ -1,8 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "sr-activation.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "sr-cpu.h"
 
 /* tanh(x) = (e - 1) / (e + 1) with e = exp(2x) = 2^(2x log2 e), computed as 2^n * 2^f
  * (n whole, |f| <= 1/2) with a degree-7 Taylor polynomial for 2^f. Branch-free and
@@ -34,7 +37,7 @@ sr_tanh_fast (float x)
 }
 
 /* One copy per instruction set, picked at load time by the CPU it runs on. */
-__attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+SR_X86_CLONES
 void
 sr_activation_apply (SrActivation act, const float *slopes, float *data, int channels,
     size_t plane)

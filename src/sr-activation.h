@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Element-wise activations, applied in place to a map's planes. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Direct convolution with AVX512-BF16: the sr-conv-avx512.c kernel with inputs and
  * weights rounded to bfloat16 and accumulated in float32. One VDPBF16PS does two
  * multiply-adds per lane (a pair of input channels), twice the rate of float32 FMAs.

@@ -8,7 +8,7 @@
 #include <glib.h>
 
 /* The SIMD tiers exist only on x86 (src/meson.build compiles them there only). */
-#if defined(__x86_64__) || defined(__i386__)
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(SR_NO_X86_KERNELS)
 #define SR_X86 1
 #else
 #define SR_X86 0
@@ -24,3 +24,11 @@ SrCpuLevel sr_cpu_level (void);
 
 /* "avx512", "avx2" or "portable": for logs, sr-bench and the element's model-info. */
 const char *sr_cpu_level_name (void);
+
+/* A function compiled three times, for AVX-512 (x86-64-v4), AVX2 (v3) and baseline
+ * x86-64, the best picked at load time; one plain copy on other CPUs. */
+#if defined(__x86_64__)
+#define SR_X86_CLONES __attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define SR_X86_CLONES
+#endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Errors of the engine, as a GError domain so callers get a code and a sentence. */
 #pragma once
 

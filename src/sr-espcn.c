@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ESPCN (Shi et al., CVPR 2016): conv k1 1->c1, tanh; conv k2 c1->c2, tanh;
  * conv k3 c2->scale^2; pixel shuffle (fused into the runner's output store). The
  * paper's sizes are k = 5, 3, 3 and c = 64, 32; any odd kernels and widths load,

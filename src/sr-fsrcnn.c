@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* FSRCNN (Dong et al., ECCV 2016): 5x5 conv 1->d, shrinking 1x1 d->s, m mapping
  * 3x3 s->s, expanding 1x1 s->d, each with PReLU, then a KxK transposed convolution
  * d->1 with stride = scale (K = 9 in the paper, padding K/2, output padding scale-1).

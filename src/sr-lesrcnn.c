@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* LESRCNN-style network (Tian et al., "Lightweight image super-resolution with
  * enhanced CNN", 2020), on luma; models/training/sr_nets.py defines and trains it.
  *

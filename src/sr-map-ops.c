@@ -1,4 +1,7 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "sr-map-ops.h"
+
+#include "sr-cpu.h"
 
 /* Where row @y, column @x of @m's grid is in its channel @c. */
 static inline const float *
@@ -8,7 +11,7 @@ map_ptr (const SrMap *m, int c, int y, int x)
       + (x - m->x0);
 }
 
-__attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+SR_X86_CLONES
 void
 sr_map_add (const SrMap *a, const SrMap *b, SrMap *out, SrActivation act)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The element-wise steps of a model's program (sr-model-private.h), on maps placed
  * on their grids: each fills @out's region from inputs that cover it. */
 #pragma once

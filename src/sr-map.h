@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A block of feature maps placed on the image grid of its layer.
  *
  * Tiles are processed in image coordinates: a map covers rows [y0, y0+h) and

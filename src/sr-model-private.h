@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What the engine knows of a model, for the network families and the runner; not
  * for users of the engine.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A super-resolution model: a network family, its scale and its trained weights,
  * loaded from a safetensors file and checked against what the family expects. */
 #pragma once

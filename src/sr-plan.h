@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* How the runner lays a model's program over a tile: the context (halo) each value
  * needs, and which buffer holds it (values whose lives do not overlap share one). */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Runs a model over whole luma frames of one size, tile by tile, in parallel.
  *
  * Everything a frame needs is allocated by sr_runner_new(): processing a frame

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A validating reader of the safetensors format (models/FORMAT.md).
  *
  * Every byte of the file is treated as hostile until checked: the header length

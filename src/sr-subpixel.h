@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A stride-r transposed convolution (PyTorch ConvTranspose2d, cin -> 1, odd kernel k,
  * padding k/2, output padding r-1) rewritten as a convolution cin -> r^2 on the
  * input grid followed by a pixel shuffle: the high-resolution pixel (y r + i, x r + j)

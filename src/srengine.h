@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The gst-srupscale engine: luma in, luma out, no GStreamer.
  *
  *   SrModel *model = sr_model_new_from_file ("espcn_x2.safetensors", &error);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sr-eval: the standard SR evaluation (models/README.md) of models on the C engine.
  *
  *   sr-eval --datasets ../shared/datasets --sets Set5,Set14,BSD100 models/espcn_x2.safetensors

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sr-figure: the same crop of a real image as ground truth, bicubic and each model,
  * for the README, with each one's Y-PSNR on the whole image.
  *

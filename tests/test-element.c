@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The srupscale element: every format at every scale, caps in both directions,
  * properties changed while playing, and bad model files, through GstHarness and
  * small pipelines. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The C engine against PyTorch: each shipped model (as the plugin's resource list
  * names them) on the golden vectors its training run wrote (tests/golden/<model>.safetensors: an input crop of a real
  * image and PyTorch's output on it), and small random-weight networks of every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Each convolution kernel against the plain reference, on random data of odd sizes,
  * with maps that reach past the image border (zero padding) and maps that do not.
  * The SIMD kernels run at the level sr_cpu_level() decides: tests/meson.build runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The model loader against missing, truncated, corrupt and hostile files: each must
  * fail with the right error code and a message that names the problem, never crash. */
 #include <math.h>

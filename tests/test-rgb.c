@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The element's own RGB <-> BT.601 YCbCr conversion (gst/srupscale-rgb.c) against
  * the formulas in double precision: RGB -> YCbCr is MATLAB's rgb2ycbcr rounded, and
  * YCbCr -> RGB is the exact inverse rounded, within one level, in every RGB layout. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The tiled result equals the whole-frame result, for every tile size and thread
  * count, on random models of every family and scale and on odd frame sizes. */
 #include <math.h>

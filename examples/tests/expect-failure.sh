@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # expect-failure.sh PATTERN COMMAND [ARGS...]
 #
 # Passes when COMMAND exits with a status other than 0 (and is not killed by a

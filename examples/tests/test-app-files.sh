@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # test-app-files.sh UPSCALE_APP
 #
 # upscale-app's --output feeds its --input: the pattern is upscaled 4x into a

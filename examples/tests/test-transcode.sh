@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # test-transcode.sh TRANSCODE_SH INPUT|--synthetic SCALE [MAX_FRAMES]
 #
 # Runs transcode.sh and checks what it claims against the file it wrote: the
@@ -22,7 +23,7 @@ if [ "$input" = --synthetic ]; then
     filesink location="$input"
   expected_frames=12
 else
-  [ -r "$input" ] || { echo "FAIL: no $input (the tests need ../shared beside the clone)"; exit 1; }
+  [ -r "$input" ] || { echo "FAIL: no $input (tests/data is part of the repository: is the clone complete?)"; exit 1; }
   case $input in
     *.h264|*.264)
       gst-inspect-1.0 --exists h264parse || { echo "FAIL: no h264parse (install gstreamer1.0-plugins-bad)"; exit 1; } ;;

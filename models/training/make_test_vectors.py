@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Writes small random-weight networks of every family and scale, with PyTorch's
 output on a real image crop, for the C engine's structural tests:
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Plots Set5 PSNR against training steps for every curves/*.csv (written by
 train.py) into models/learning-curves.png, with bicubic's PSNR as a dashed line.
 A run warm-started from another scale (train.py --init-from) says so in its label:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Writes the safetensors format (models/FORMAT.md) without the safetensors package,
 which Debian 12 does not ship: an 8-byte little-endian header length, a JSON header,
 then the raw little-endian float32 tensors."""

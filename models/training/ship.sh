@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Ships a staged model: its weights to models/, its golden vectors to tests/golden/
 # (always together: the golden test compares the two), and its name into the
 # plugin's resource list, which the element, the golden and the quality tests read.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Images, luma and the degradation of the standard SR protocol (DESIGN.md section 4).
 
 MATLAB's rgb2ycbcr and imresize(..., 'bicubic') are re-implemented here in numpy so

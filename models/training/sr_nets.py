@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The super-resolution networks, on one luma channel in [0,1].
 
 Parameter names are the tensor names of the model files the C engine loads,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Trains one network at one scale on luma, resumably, and exports it.
 
     GLIBC_TUNABLES=glibc.malloc.hugetlb=1 /usr/bin/python3 models/training/train.py \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The srupscale element and GStreamer's own bicubic scaler, timed end to end in
  * pipelines run in this process. */
 #pragma once

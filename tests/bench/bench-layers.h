@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sr-bench's per-layer profile: where a frame's time goes, step by step. */
 #pragma once
 

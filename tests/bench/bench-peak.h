@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The machine's fp32 peak, measured: chains of independent FMAs, enough of them to
  * cover the FMA latency on every port, on one thread and on all of them. The
  * engine's GFLOP/s are reported as a percentage of the best of these. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* PyTorch's inference of the same networks with the same weights, measured by
  * bench_pytorch.py in a child process (Debian's python3-torch only runs under
  * /usr/bin/python3). */

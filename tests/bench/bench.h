@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What sr-bench's parts share: the options, and a timing. */
 #pragma once
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """PyTorch's CPU inference of our networks, with the same weights, for sr-bench.
 
 Run with Debian's /usr/bin/python3 (python3-torch) and, for PyTorch's best speed,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs sr-bench --quick and checks that it printed a well-formed summary table: a
 # header of 13 columns, its rule, and one row per model and size, every cell a
 # number or n/a except the first and the input size. No timing is judged: this only

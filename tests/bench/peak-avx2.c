@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* FMA throughput kernels, AVX2 (256-bit). Compiled with -mavx2 -mfma, and in a file
  * of its own: built with -mavx512f, the compiler could use EVEX encodings here that
  * an AVX2-only CPU does not run. Called only after __builtin_cpu_supports ("avx2")

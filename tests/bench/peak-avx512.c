@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* FMA throughput kernels, AVX-512. Compiled with -mavx512f -mfma and called only
  * after __builtin_cpu_supports ("avx512f") (bench-peak.c).
  *

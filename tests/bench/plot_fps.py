@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Frames per second against input size, from sr-bench's summary table.
 
     build/tests/bench/sr-bench --sizes 320x180,480x270,640x360,960x540,1280x720 \\

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sr-bench: how fast the engine, the srupscale element, GStreamer's bicubic scaler
  * and PyTorch upscale the same frames, measured side by side in one run, against
  * the machine's fp32 peak measured in the same run. On a shared, noisy machine only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Image helpers for tests, tools and examples: PNG in and out, BT.601 luma as MATLAB
  * computes it, MATLAB's bicubic imresize, and the PSNR / SSIM of the SR protocol
  * (models/README.md). The same degradation as models/training/sr_data.py. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Upscales an 8-bit-valued SrPlane with a model, as the element feeds the engine. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Builds safetensors files in memory, for tests that need a model of a chosen shape
  * or a broken one. */
 #pragma once
