@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 datasets=${DATASETS:-$root/tests/data}   # Set14 is in the repository
 scale=${SCALE:-3}   # SCALE=2 bash models/make-figure.sh for another scale
 models=()
-for family in espcn fsrcnn lesrcnn; do
+for family in espcn fsrcnn sesr lesrcnn; do
   [ -f "$root/models/${family}_x$scale.safetensors" ] && models+=("$root/models/${family}_x$scale.safetensors")
 done
 mkdir -p "$root/models/figures"
