@@ -277,6 +277,29 @@ class SESR(nn.Module):
                 "activation": "prelu"}
 
 
+class SESRPlain(nn.Module):
+    """The collapsed SESR-style network, as its model file stores it (the tensor
+    names of SESR.export_tensors()): the inference network, for PyTorch baselines."""
+
+    family = "sesr"
+
+    def __init__(self, scale, c=16, blocks=5):
+        super().__init__()
+        self.scale = scale
+        self.head = nn.Conv2d(1, c, 5, padding=2)
+        self.head_act = nn.PReLU(c)
+        self.body = nn.ModuleList([nn.Conv2d(c, c, 3, padding=1) for _ in range(blocks)])
+        self.body_act = nn.ModuleList([nn.PReLU(c) for _ in range(blocks)])
+        self.tail = nn.Conv2d(c, scale * scale, 5, padding=2)
+
+    def forward(self, x):
+        f = self.head_act(self.head(x))
+        h = f
+        for conv, act in zip(self.body, self.body_act):
+            h = act(conv(h))
+        return F.pixel_shuffle(self.tail(h + f) + x, self.scale)
+
+
 FAMILIES = {"espcn": ESPCN, "fsrcnn": FSRCNN, "lesrcnn": LESRCNN, "sesr": SESR}
 
 
@@ -292,3 +315,14 @@ def build(family, scale, channels=None):
     if channels:
         kwargs = dict(zip(CHANNELS[family], (int(v) for v in channels.split(","))))
     return FAMILIES[family](scale, **kwargs)
+
+
+def build_inference(family, scale, channels=None):
+    """The network a model file of @family holds, ready to load its tensors: the
+    training network, or for a re-parameterised family its collapsed form."""
+    if family == "sesr":
+        kwargs = {}
+        if channels:
+            kwargs = dict(zip(("c", "blocks"), (int(v) for v in channels.split(","))))
+        return SESRPlain(scale, **kwargs)
+    return build(family, scale, channels)

@@ -45,7 +45,7 @@ def read_safetensors(path, torch):
 
 def load_model(path, torch, sr_nets):
     tensors, meta = read_safetensors(path, torch)
-    net = sr_nets.build(meta["family"], int(meta["scale"]), meta.get("channels"))
+    net = sr_nets.build_inference(meta["family"], int(meta["scale"]), meta.get("channels"))
     net.load_state_dict(tensors, strict=True)
     return net.eval(), meta
 
