@@ -11,28 +11,14 @@
 #include "sr-model-private.h"
 #include "sr-subpixel.h"
 
-/* A convolution with PReLU: "<name>.weight/.bias" then slopes "<name>_act.weight"
- * (or @slopes when the names differ, as the mapping layers' do). */
-static int
-conv_prelu (SrModel *model, int in, const char *name, const char *slopes, gint64 cout,
-    GError **error)
-{
-  char act[40];
-  g_snprintf (act, sizeof act, "%s_act.weight", name);
-  int v = sr_model_conv (model, in, name, cout, SR_ACT_NONE, error);
-  if (v < 0 || !sr_model_set_prelu (model, v, slopes ? slopes : act, error))
-    return -1;
-  return v;
-}
-
 gboolean
 sr_fsrcnn_build (SrModel *model, GError **error)
 {
   int v;
-  if ((v = conv_prelu (model, 0, "first", NULL, -1, error)) < 0)
+  if ((v = sr_model_conv_prelu (model, 0, "first", NULL, -1, error)) < 0)
     return FALSE;
   int d = model->values[v].channels;
-  if ((v = conv_prelu (model, v, "shrink", NULL, -1, error)) < 0)
+  if ((v = sr_model_conv_prelu (model, v, "shrink", NULL, -1, error)) < 0)
     return FALSE;
   int s = model->values[v].channels;
   for (int i = 0;; i++) {
@@ -42,10 +28,10 @@ sr_fsrcnn_build (SrModel *model, GError **error)
       break;
     g_snprintf (conv, sizeof conv, "map.%d", i);
     g_snprintf (act, sizeof act, "map_act.%d.weight", i);
-    if ((v = conv_prelu (model, v, conv, act, s, error)) < 0)
+    if ((v = sr_model_conv_prelu (model, v, conv, act, s, error)) < 0)
       return FALSE;
   }
-  if ((v = conv_prelu (model, v, "expand", NULL, d, error)) < 0)
+  if ((v = sr_model_conv_prelu (model, v, "expand", NULL, d, error)) < 0)
     return FALSE;
 
   gint64 wshape[4] = { d, 1, -1, -1 }, bshape[1] = { 1 };

@@ -73,6 +73,10 @@ int sr_model_conv_derived (SrModel *model, int in, int cout, int k, const float 
     const float *bias, SrActivation act, GError **error);
 /* Gives the convolution that made value @v a PReLU whose slopes are @name. */
 gboolean sr_model_set_prelu (SrModel *model, int v, const char *name, GError **error);
+/* The convolution "<name>" followed by a PReLU whose slopes are "<name>_act.weight",
+ * or @slopes when the names differ (as FSRCNN's mapping layers' do). */
+int sr_model_conv_prelu (SrModel *model, int in, const char *name, const char *slopes,
+    gint64 cout, GError **error);
 int sr_model_add (SrModel *model, int a, int b, SrActivation act, GError **error);
 int sr_model_shuffle (SrModel *model, int in, int r, GError **error);
 

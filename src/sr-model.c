@@ -145,6 +145,18 @@ sr_model_set_prelu (SrModel *model, int v, const char *name, GError **error)
 }
 
 int
+sr_model_conv_prelu (SrModel *model, int in, const char *name, const char *slopes,
+    gint64 cout, GError **error)
+{
+  char act[40];
+  g_snprintf (act, sizeof act, "%s_act.weight", name);
+  int v = sr_model_conv (model, in, name, cout, SR_ACT_NONE, error);
+  if (v < 0 || !sr_model_set_prelu (model, v, slopes ? slopes : act, error))
+    return -1;
+  return v;
+}
+
+int
 sr_model_add (SrModel *model, int a, int b, SrActivation act, GError **error)
 {
   if (!check_room (model, FALSE, error))

@@ -13,21 +13,11 @@
  * pixel) and an add: no engine operation of its own is needed. */
 #include "sr-model-private.h"
 
-static int
-conv_prelu (SrModel *model, int in, const char *conv, const char *slopes,
-    gint64 cout, GError **error)
-{
-  int v = sr_model_conv (model, in, conv, cout, SR_ACT_NONE, error);
-  if (v < 0 || !sr_model_set_prelu (model, v, slopes, error))
-    return -1;
-  return v;
-}
-
 gboolean
 sr_sesr_build (SrModel *model, GError **error)
 {
   int r = model->scale, f, h, y, x;
-  if ((f = conv_prelu (model, 0, "head", "head_act.weight", -1, error)) < 0)
+  if ((f = sr_model_conv_prelu (model, 0, "head", NULL, -1, error)) < 0)
     return FALSE;
   int c = model->values[f].channels;
   h = f;
@@ -38,7 +28,7 @@ sr_sesr_build (SrModel *model, GError **error)
       break;
     g_snprintf (conv, sizeof conv, "body.%d", i);
     g_snprintf (slopes, sizeof slopes, "body_act.%d.weight", i);
-    if ((h = conv_prelu (model, h, conv, slopes, c, error)) < 0)
+    if ((h = sr_model_conv_prelu (model, h, conv, slopes, c, error)) < 0)
       return FALSE;
   }
   if ((h = sr_model_add (model, h, f, SR_ACT_NONE, error)) < 0
