@@ -56,15 +56,9 @@ evaluate (const SrModel *model, int scale, const char *dir, Score *mean, GError 
       return FALSE;
     g_autoptr (SrPlane) hr = sr_plane_modcrop (full, scale);
     g_autoptr (SrPlane) lr = sr_degrade (hr, scale);
-    g_autoptr (SrPlane) sr = NULL;
-    if (model) {
-      sr = sr_plane_upscale (model, lr, error);
-      if (sr == NULL)
-        return FALSE;
-    } else {
-      sr = sr_imresize (lr, scale);
-      sr_plane_quantize (sr);
-    }
+    g_autoptr (SrPlane) sr = sr_plane_upscale_or_bicubic (model, lr, scale, error);
+    if (sr == NULL)
+      return FALSE;
     mean->psnr += sr_psnr (sr, hr, scale);
     mean->ssim += sr_ssim (sr, hr, scale);
   }

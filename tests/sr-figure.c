@@ -112,8 +112,6 @@ main (int argc, char **argv)
     SrPlane *y_up;
     if (i == 0) {
       label = g_strdup ("bicubic");
-      y_up = sr_imresize (lr[0], scale);
-      sr_plane_quantize (y_up);
     } else {
       model = sr_model_new_from_file (argv[i], &error);
       if (model == NULL)
@@ -123,9 +121,9 @@ main (int argc, char **argv)
         return 2;
       }
       label = g_strdup (sr_model_get_family (model));
-      if ((y_up = sr_plane_upscale (model, lr[0], &error)) == NULL)
-        goto fail;
     }
+    if ((y_up = sr_plane_upscale_or_bicubic (model, lr[0], scale, &error)) == NULL)
+      goto fail;
     double psnr = sr_psnr (y_up, hr[0], scale);
     g_autofree guint8 *rgb = sr_ycbcr_planes_to_rgb (y_up, bic[1], bic[2]);
     g_autofree char *name = g_strdup_printf ("%s_x%d_%s.png", stem, scale, label);

@@ -82,15 +82,9 @@ measure (const SrModel *model, int scale, GPtrArray *gt, Result *res, GError **e
   for (guint t = 0; t < gt->len; t++) {
     g_autoptr (SrPlane) hr = sr_plane_modcrop (g_ptr_array_index (gt, t), scale);
     g_autoptr (SrPlane) lr = sr_degrade (hr, scale);
-    g_autoptr (SrPlane) sr = NULL;
-    if (model) {
-      sr = sr_plane_upscale (model, lr, error);
-      if (sr == NULL)
-        return FALSE;
-    } else {
-      sr = sr_imresize (lr, scale);
-      sr_plane_quantize (sr);
-    }
+    g_autoptr (SrPlane) sr = sr_plane_upscale_or_bicubic (model, lr, scale, error);
+    if (sr == NULL)
+      return FALSE;
     psnr += sr_psnr (sr, hr, scale);
     if (prev_sr) {
       for (int y = scale; y < hr->height - scale; y++)

@@ -18,3 +18,14 @@ sr_plane_upscale (const SrModel *model, const SrPlane *lr, GError **error)
     sr->data[i] = out[i];
   return sr;
 }
+
+SrPlane *
+sr_plane_upscale_or_bicubic (const SrModel *model, const SrPlane *lr, int scale,
+    GError **error)
+{
+  if (model)
+    return sr_plane_upscale (model, lr, error);
+  SrPlane *sr = sr_imresize (lr, scale);
+  sr_plane_quantize (sr);
+  return sr;
+}
