@@ -291,7 +291,8 @@ main (int argc, char **argv)
   if (asked && (strcmp (asked, "portable") == 0
           || (strcmp (asked, "avx2") == 0 && __builtin_cpu_supports ("avx2")
               && __builtin_cpu_supports ("fma"))
-          || (strcmp (asked, "avx512") == 0 && __builtin_cpu_supports ("avx512f"))))
+          || (strcmp (asked, "avx512") == 0 && __builtin_cpu_supports ("avx512f")
+              && __builtin_cpu_supports ("avx512dq"))))
     g_assert_cmpstr (sr_cpu_level_name (), ==, asked);
   g_test_message ("SIMD level: %s", sr_cpu_level_name ());
   g_test_add_func ("/layers/conv-kernels-match-reference", test_conv_kernels_match_reference);
