@@ -39,6 +39,7 @@ SR_DIRECT_PACK (const SrConv *conv, float *packed)
   }
 }
 
+#define SR_CONV_SPAN conv_span
 #define SR_CONV_ROWS conv_rows
 #define SR_CONV_BLOCKS conv_blocks
 #define SR_MADD(acc, v, w) ((acc) = sr_fmadd ((v), (w), (acc)))

@@ -32,28 +32,30 @@ sr_block_padded_cout (int cout)
   return n;
 }
 
-/* Masks of the lanes of a block starting @left pixels before the row's end; TRUE
- * when every lane is in the row (plain loads are then safe). Always inlined, as the
- * helpers below: the accumulators must stay in registers. */
+/* Masks of the lanes of a block of @nv vectors starting @left pixels before the
+ * row's end; TRUE when every lane is in the row (plain loads are then safe). Always
+ * inlined, as the helpers below: the accumulators must stay in registers, and @nv
+ * (at most SR_BLOCK_NV) is a constant wherever they are called. */
 SR_ALWAYS_INLINE int
-sr_block_masks (int left, SrMask *mask)
+sr_block_masks (int left, SrMask *mask, const int nv)
 {
-  for (int j = 0; j < SR_BLOCK_NV; j++)
+  for (int j = 0; j < nv; j++)
     mask[j] = sr_mask_first (left - SR_LANES * j);
-  return left >= SR_LANES * SR_BLOCK_NV;
+  return left >= SR_LANES * nv;
 }
 
 /* Every accumulator of output channel c (the block's first is @co0) starts at its
  * bias; channels past the layer's (@nco of this block) at zero. A block may use
  * only its first @cb channels (a compile-time constant in every caller). */
 SR_ALWAYS_INLINE void
-sr_block_init (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb)
+sr_block_init (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb,
+    const int nv)
 {
 #pragma GCC unroll 8
   for (int c = 0; c < cb; c++) {
     SrVec bias = sr_set1 (c < nco ? conv->bias[co0 + c] : 0.f);
 #pragma GCC unroll 3
-    for (int j = 0; j < SR_BLOCK_NV; j++)
+    for (int j = 0; j < nv; j++)
       acc[j][c] = bias;
   }
 }
@@ -97,10 +99,10 @@ sr_activate (SrVec v, SrActivation act, float slope)
 }
 
 /* Activation in registers, then the one masked store of the block's @nco channels
- * at row @y, column @x of @out. */
+ * (@nv vectors of them) at row @y, column @x of @out. */
 SR_ALWAYS_INLINE void
 sr_block_store (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb,
-    const SrMask *mask, int full, SrMap *out, int y, int x)
+    const int nv, const SrMask *mask, int full, SrMap *out, int y, int x)
 {
   size_t plane = (size_t) out->h * out->w;
 #pragma GCC unroll 8
@@ -111,7 +113,7 @@ sr_block_store (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb,
     float *dst = out->data + (size_t) (co0 + c) * plane
         + (size_t) y * out->w + x;
 #pragma GCC unroll 3
-    for (int j = 0; j < SR_BLOCK_NV; j++) {
+    for (int j = 0; j < nv; j++) {
       SrVec v = sr_activate (acc[j][c], conv->act, slope);
       if (full)
         sr_storeu (dst + SR_LANES * j, v);

@@ -146,6 +146,12 @@ test_conv_kernels_match_reference (void)
         int max_h = trial < 4 ? 24 : 40;
         check_conv (rand, shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3], act,
             g_rand_int_range (rand, 1, max_h), g_rand_int_range (rand, 1, max_w));
+        /* and rows that end in a short block: one vector (AVX-512: 49 = 48 + 1),
+         * two (68 = 48 + 20) */
+        if (trial == 0)
+          for (int w = 49; w <= 68; w += 19)
+            check_conv (rand, shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3], act,
+                7, w);
       }
 }
 
