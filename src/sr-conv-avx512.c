@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The direct kernel's AVX-512 tier (sr-conv-direct-tier.h). Compiled with -mavx512f
- * -mfma and called only at SR_CPU_AVX512 (sr-cpu.h). */
+ * -mavx512dq -mfma and called only at SR_CPU_AVX512 (sr-cpu.h). */
 #include "sr-conv-tiers.h"
 #include "sr-simd-avx512.h"
 

@@ -95,6 +95,7 @@ pad_input_bf16 (const SrMap *in, int y0, int x0, int ph, int pw, guint32 *pad, i
 }
 
 /* a 32-bit lane holds a pair of bfloat16: VDPBF16PS multiplies both and adds */
+#define SR_CONV_SPAN conv_span_bf16
 #define SR_CONV_ROWS conv_rows_bf16
 #define SR_CONV_BLOCKS conv_blocks_bf16
 #define SR_MADD(acc, v, w) \

@@ -10,9 +10,10 @@
  * tap, SR_BLOCK_NV loads of neighbouring input pixels feed SR_BLOCK_NV FMAs per
  * broadcast weight (or a small block over several rows: sr_block_width()).
  *
- * The input is first copied into a zero-padded scratch plane, so the inner loop has
- * no border tests; weights are repacked once at load time, block after block, as
- * [cin][k][k][block width] so the broadcasts of a tap are adjacent. Bias and the
+ * The inner loop has no border tests: it reads the input map in place where the map
+ * holds the whole window, else a zero-padded copy of it. Weights are repacked once
+ * at load time, block after block, as [cin][k][k][block width] so the broadcasts of
+ * a tap are adjacent. Bias and the
  * activation are applied in registers before the one store. */
 #include <string.h>
 
@@ -39,6 +40,7 @@ SR_DIRECT_PACK (const SrConv *conv, float *packed)
   }
 }
 
+#define SR_CONV_SPAN conv_span
 #define SR_CONV_ROWS conv_rows
 #define SR_CONV_BLOCKS conv_blocks
 #define SR_MADD(acc, v, w) ((acc) = sr_fmadd ((v), (w), (acc)))
@@ -51,9 +53,12 @@ SR_DIRECT_RUN (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
   const float *src;
   size_t plane;
   int stride;
-  if (k == 1 && first == 0) {
-    /* a 1x1 convolution reads no border: straight from the input map */
-    src = in->data + (size_t) (out->y0 - in->y0) * in->w + (out->x0 - in->x0);
+  const int iy = out->y0 + first - in->y0, ix = out->x0 + first - in->x0;
+  if (iy >= 0 && ix >= 0 && iy + out->h + k - 1 <= in->h && ix + out->w + k - 1 <= in->w) {
+    /* the input map holds every pixel the window reads (a tile away from the image's
+     * border, or a 1x1 convolution): straight from it, no padded copy (that copy was
+     * 1.6 MB a tile for ESPCN's last layer) */
+    src = in->data + (size_t) iy * in->w + ix;
     plane = sr_map_plane (in);
     stride = in->w;
   } else {

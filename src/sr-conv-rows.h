@@ -4,7 +4,7 @@
  * template over the SIMD operations of sr-simd-avx512.h or sr-simd-avx2.h. Define
  * before including:
  *
- *   SR_CONV_ROWS, SR_CONV_BLOCKS   the names of the two functions to define
+ *   SR_CONV_SPAN, SR_CONV_ROWS, SR_CONV_BLOCKS   the names of the functions to define
  *   SR_MADD(acc, v, w)   acc += v x w for SR_LANES lanes of 32-bit input elements (a
  *                        float, or a pair of bfloat16) and a broadcast weight
  *
@@ -14,51 +14,72 @@
  * co0 at packed + co0 * n_planes * k * k. Both element kinds are 32 bits, so loads
  * and broadcasts are the same instructions; only SR_MADD differs. */
 
-/* Rows @y .. @y + @rb - 1 of the @cb channels from @co0 (@nco of them real). @cb and
- * @rb are constants wherever this is inlined, so every loop over channels, rows and
- * vectors unrolls and the accumulators stay in registers. */
+/* Pixels @x .. @x + @nv x SR_LANES - 1 (those in the row) of rows @y .. @y + @rb - 1
+ * of the @cb channels from @co0 (@nco of them real). @cb, @rb and @nv are constants
+ * wherever this is inlined, so every loop over channels, rows and vectors unrolls and
+ * the accumulators stay in registers. */
+static inline __attribute__ ((always_inline)) void
+SR_CONV_SPAN (const SrConv *conv, const float *wb, const float *src, size_t plane,
+    int stride, int n_planes, SrMap *out, int co0, int nco, int y, int x, const int cb,
+    const int rb, const int nv)
+{
+  const int k = conv->k, kk = k * k;
+  /* whole vectors (no mask) away from the right edge */
+  SrMask mask[SR_BLOCK_NV];
+  const int full = sr_block_masks (out->w - x, mask, nv);
+  SrBlock acc[SR_BLOCK_SMALL_ROWS];
+#pragma GCC unroll 2
+  for (int r = 0; r < rb; r++)
+    sr_block_init (acc[r], conv, co0, nco, cb, nv);
+  for (int i = 0; i < n_planes; i++) {
+    for (int ky = 0; ky < k; ky++) {
+      const float *row = src + i * plane + (size_t) (y + ky) * stride + x;
+      const float *wt = wb + ((size_t) i * kk + ky * k) * cb;
+      for (int kx = 0; kx < k; kx++, wt += cb) {
+        SrVec v[SR_BLOCK_SMALL_ROWS][SR_BLOCK_NV];
+#pragma GCC unroll 2
+        for (int r = 0; r < rb; r++)
+#pragma GCC unroll 3
+          for (int j = 0; j < nv; j++)
+            v[r][j] = full ? sr_loadu (row + r * stride + kx + SR_LANES * j)
+                : sr_maskz_loadu (mask[j], row + r * stride + kx + SR_LANES * j);
+#pragma GCC unroll 8
+        for (int c = 0; c < cb; c++) {
+          SrVec w = sr_set1 (wt[c]);
+#pragma GCC unroll 2
+          for (int r = 0; r < rb; r++)
+#pragma GCC unroll 3
+            for (int j = 0; j < nv; j++)
+              SR_MADD (acc[r][j][c], v[r][j], w);
+        }
+      }
+    }
+  }
+#pragma GCC unroll 2
+  for (int r = 0; r < rb; r++)
+    sr_block_store (acc[r], conv, co0, nco, cb, nv, mask, full, out, y + r, x);
+}
+
+/* Rows @y .. @y + @rb - 1 of the @cb channels from @co0, in blocks of SR_BLOCK_NV
+ * vectors; the row's last few pixels in a block of just enough vectors, not in one
+ * mostly masked (ESPCN's first layer has rows of 194 pixels: 4 blocks of 48 and 2
+ * pixels). */
 static inline __attribute__ ((always_inline)) void
 SR_CONV_ROWS (const SrConv *conv, const float *wb, const float *src, size_t plane,
     int stride, int n_planes, SrMap *out, int co0, int nco, int y, const int cb,
     const int rb)
 {
-  const int k = conv->k, kk = k * k;
-  for (int x = 0; x < out->w; x += SR_LANES * SR_BLOCK_NV) {
-    /* whole vectors (no mask) away from the right edge */
-    SrMask mask[SR_BLOCK_NV];
-    const int full = sr_block_masks (out->w - x, mask);
-    SrBlock acc[SR_BLOCK_SMALL_ROWS];
-#pragma GCC unroll 2
-    for (int r = 0; r < rb; r++)
-      sr_block_init (acc[r], conv, co0, nco, cb);
-    for (int i = 0; i < n_planes; i++) {
-      for (int ky = 0; ky < k; ky++) {
-        const float *row = src + i * plane + (size_t) (y + ky) * stride + x;
-        const float *wt = wb + ((size_t) i * kk + ky * k) * cb;
-        for (int kx = 0; kx < k; kx++, wt += cb) {
-          SrVec v[SR_BLOCK_SMALL_ROWS][SR_BLOCK_NV];
-#pragma GCC unroll 2
-          for (int r = 0; r < rb; r++)
-#pragma GCC unroll 3
-            for (int j = 0; j < SR_BLOCK_NV; j++)
-              v[r][j] = full ? sr_loadu (row + r * stride + kx + SR_LANES * j)
-                  : sr_maskz_loadu (mask[j], row + r * stride + kx + SR_LANES * j);
-#pragma GCC unroll 8
-          for (int c = 0; c < cb; c++) {
-            SrVec w = sr_set1 (wt[c]);
-#pragma GCC unroll 2
-            for (int r = 0; r < rb; r++)
-#pragma GCC unroll 3
-              for (int j = 0; j < SR_BLOCK_NV; j++)
-                SR_MADD (acc[r][j][c], v[r][j], w);
-          }
-        }
-      }
-    }
-#pragma GCC unroll 2
-    for (int r = 0; r < rb; r++)
-      sr_block_store (acc[r], conv, co0, nco, cb, mask, full, out, y + r, x);
-  }
+  const int block = SR_LANES * SR_BLOCK_NV;
+  int x = 0;
+  for (; out->w - x > block - SR_LANES; x += block)
+    SR_CONV_SPAN (conv, wb, src, plane, stride, n_planes, out, co0, nco, y, x, cb, rb,
+        SR_BLOCK_NV);
+  if (x >= out->w)
+    return;
+  if (out->w - x <= SR_LANES)
+    SR_CONV_SPAN (conv, wb, src, plane, stride, n_planes, out, co0, nco, y, x, cb, rb, 1);
+  else
+    SR_CONV_SPAN (conv, wb, src, plane, stride, n_planes, out, co0, nco, y, x, cb, rb, 2);
 }
 
 /* The whole layer: every block of output channels, a small block (sr_block_width())
@@ -87,6 +108,7 @@ SR_CONV_BLOCKS (const SrConv *conv, const float *src, size_t plane, int stride,
   }
 }
 
+#undef SR_CONV_SPAN
 #undef SR_CONV_ROWS
 #undef SR_CONV_BLOCKS
 #undef SR_MADD

@@ -10,7 +10,8 @@ detect (void)
 {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init ();
-  if (__builtin_cpu_supports ("avx512f"))
+  /* DQ too: every AVX-512 CPU since Skylake-SP has it (vrangeps in tanh) */
+  if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512dq"))
     return SR_CPU_AVX512;
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
     return SR_CPU_AVX2;

@@ -17,7 +17,7 @@
 typedef enum {
   SR_CPU_PORTABLE,   /* plain C, products by OpenBLAS */
   SR_CPU_AVX2,       /* AVX2 + FMA: 8 float lanes, 16 registers */
-  SR_CPU_AVX512,     /* AVX-512F: 16 float lanes, 32 registers */
+  SR_CPU_AVX512,     /* AVX-512F and DQ: 16 float lanes, 32 registers */
 } SrCpuLevel;
 
 SrCpuLevel sr_cpu_level (void);

@@ -14,13 +14,15 @@
 #include "sr-workers.h"
 
 #define MAX_SIDE 16384
-/* Tiles of about 140 x 40 (low resolution): wide rows keep the direct kernel's
- * vectors full and the halo recomputed around each tile small. Measured on ESPCN x2,
- * 640x360, 2 threads: 32x32 tiles 12.4 fps, 128x32 16.7 fps, 128x64 17.1 fps. */
+/* Tiles about 40 rows high (low resolution), as wide as tile_width() says: wide rows
+ * keep the kernels' vectors full and the halo recomputed around each tile small.
+ * Measured on ESPCN x2, 640x360, 2 threads: 32x32 tiles 12.4 fps, 128x32 16.7 fps,
+ * 128x64 17.1 fps. */
 #define TARGET_TILE_H 40
-/* The direct AVX-512 kernel works on rows in blocks of 48 pixels (sr-conv-avx512.c). */
-#define KERNEL_ROW_BLOCK 48
-#define ROW_BLOCKS_PER_TILE 3
+/* The kernels' natural row: the direct AVX-512 kernel computes rows in blocks of 48
+ * pixels (AVX2: 24), Winograd's transforms take 16 blocks of 4 pixels at once (AVX2:
+ * 8); 192 pixels is a whole number of each. */
+#define KERNEL_ROW 192
 
 typedef struct {
   float **buffers;   /* plan.n_buffers feature-map buffers */
@@ -147,10 +149,14 @@ alloc_scratch (SrRunner *r)
     r->ws[i].scratch = alloc_floats (n);
 }
 
-/* A tile width that makes the rows of the costliest layer (wider than the tile by
- * its margin on each side, on its own grid) whole blocks of the direct kernel: for
- * ESPCN, conv2's rows are 144 = 3 x 48 pixels, 6% faster than 130 with 128-pixel
- * tiles. */
+/* A tile width that makes the rows of one layer (wider than the tile by its margin
+ * on each side, on its own grid) KERNEL_ROW pixels: the costliest layer that can run
+ * Winograd, else the costliest. For ESPCN's Winograd layer: rows of 48 blocks, which
+ * no run of 16 blocks straddles. CPU ms a 640x360 frame, 1 thread, Intel Xeon family
+ * 6 model 207, the rule of 144-pixel rows against this one: ESPCN x2 60.8 / 52.4
+ * (x3 72.9 / 58.8, x4 74.7 / 63.7; x2 at 960x540 138 / 118), SESR-style x2 57.1 / 50.5
+ * (x3 72.5 / 66.9, x4 75.7 / 71.2), FSRCNN x2 68.0 / 64.6 (x3 86.5 / 83.1, x4 68.1 /
+ * 64.2), LESRCNN-style x2 1003 / 979. */
 static int
 tile_width (const SrModel *m, const SrPlan *plan)
 {
@@ -162,13 +168,17 @@ tile_width (const SrModel *m, const SrPlan *plan)
     const SrConv *c = &m->convs[m->steps[i].conv];
     int l = m->values[i + 1].level;
     double cost = (double) c->cin * c->cout * c->k * c->k * l * l;
+    /* Winograd layers first: a run of blocks short of 16 costs a whole vector in
+     * both transforms, a row short of 48 pixels only part of a direct block */
+    if (sr_kernel_kind_is_candidate (SR_KERNEL_WINOGRAD, c, FALSE))
+      cost += 1e12;
     if (cost > most) {
       most = cost;
       margin = plan->margin[i + 1];
       level = l;
     }
   }
-  return MAX ((KERNEL_ROW_BLOCK * ROW_BLOCKS_PER_TILE - 2 * margin) / level, 16);
+  return MAX ((KERNEL_ROW - 2 * margin) / level, 16);
 }
 
 /* The tile side near @target that cuts @side into equal parts (no thin last tile). */
@@ -607,6 +617,11 @@ sr_runner_get_profile (const SrRunner *runner, double *seconds)
 #define SCREEN_FACTOR 3.0
 #define FULL_ROUNDS 3
 #define CLEAR_LEAD 1.2
+/* bfloat16 rounds inputs and weights: precision=bf16 takes it on a layer only where
+ * it beats the fastest float32 kernel by this much. On a tile's timing a near tie
+ * went either way, and bf16 then ran whole frames slower than float32 (ESPCN x2 and
+ * FSRCNN x2 at 0.94x and 0.91x on an Intel Xeon family 6 model 207). */
+#define BF16_LEAD 1.1
 
 /* CPU time of the calling thread: a run the scheduler interrupts for other load
  * (this machine's training job, another stream) is not charged for the wait. */
@@ -678,10 +693,12 @@ choose_layer (SrRunner *r, int i, SrMap *maps, float *scratch)
       break;
   }
   SrKernelKind chosen = SR_KERNEL_N_KINDS;
-  for (int k = 0; k < SR_KERNEL_N_KINDS; k++)
+  for (int k = 0; k < SR_KERNEL_N_KINDS; k++) {
+    double lead = k == SR_KERNEL_BF16 ? BF16_LEAD : 1.0;
     if (alive[k] && (chosen == SR_KERNEL_N_KINDS
-            || r->seconds[c][k] < r->seconds[c][chosen]))
+            || r->seconds[c][k] * lead < r->seconds[c][chosen]))
       chosen = k;
+  }
   for (int k = 0; k < SR_KERNEL_N_KINDS; k++) {
     if (k != (int) chosen && packed[k] != NULL)
       g_ptr_array_remove_fast (r->packed, packed[k]);
@@ -790,7 +807,7 @@ sr_runner_describe_kernels (const SrRunner *runner)
       continue;
     }
     if (m->bf16 && kind != SR_KERNEL_BF16 && runner->seconds[c][SR_KERNEL_BF16] >= 0)
-      g_string_append (s, ", float32: faster than bf16 here");
+      g_string_append (s, ", float32: bf16 not 10% faster here");
     g_string_append (s, " (");
     for (int k = 0, shown = 0; k < SR_KERNEL_N_KINDS; k++)
       if (runner->seconds[c][k] >= 0)

@@ -42,11 +42,15 @@ SR_ALWAYS_INLINE SrVec sr_add (SrVec a, SrVec b) { return _mm256_add_ps (a, b); 
 SR_ALWAYS_INLINE SrVec sr_sub (SrVec a, SrVec b) { return _mm256_sub_ps (a, b); }
 SR_ALWAYS_INLINE SrVec sr_mul (SrVec a, SrVec b) { return _mm256_mul_ps (a, b); }
 SR_ALWAYS_INLINE SrVec sr_div (SrVec a, SrVec b) { return _mm256_div_ps (a, b); }
-/* a / b for b in [1, 2^14] (the 12-bit rcpps with a Newton step would break tanh's
+/* 1 / b for b in [1, 2^60] (the 12-bit rcpps with a Newton step would break tanh's
  * error bound; vdivps on ymm is cheap enough) */
-SR_ALWAYS_INLINE SrVec sr_div_fast (SrVec a, SrVec b) { return _mm256_div_ps (a, b); }
+SR_ALWAYS_INLINE SrVec sr_recip (SrVec b)
+{ return _mm256_div_ps (_mm256_set1_ps (1.f), b); }
 SR_ALWAYS_INLINE SrVec sr_min (SrVec a, SrVec b) { return _mm256_min_ps (a, b); }
 SR_ALWAYS_INLINE SrVec sr_max (SrVec a, SrVec b) { return _mm256_max_ps (a, b); }
+/* a limited to [-bound, bound] */
+SR_ALWAYS_INLINE SrVec sr_clamp_abs (SrVec a, float bound)
+{ return sr_min (sr_max (a, _mm256_set1_ps (-bound)), _mm256_set1_ps (bound)); }
 SR_ALWAYS_INLINE SrVec sr_fmadd (SrVec a, SrVec b, SrVec c)
 { return _mm256_fmadd_ps (a, b, c); }
 SR_ALWAYS_INLINE SrVec sr_fnmadd (SrVec a, SrVec b, SrVec c)

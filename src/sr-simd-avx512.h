@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The SIMD operations the kernel templates (sr-conv-rows.h, sr-conv-winograd-tier.h)
- * are written in, for AVX-512F: 16 float lanes, 32 registers, mask registers. Include
- * only from files compiled with -mavx512f; sr-simd-avx2.h has the same names for AVX2. */
+ * are written in, for AVX-512F and DQ: 16 float lanes, 32 registers, mask registers. Include
+ * only from files compiled with -mavx512f -mavx512dq; sr-simd-avx2.h has the same names for AVX2. */
 #pragma once
 
 #include <immintrin.h>
@@ -54,17 +54,23 @@ SR_ALWAYS_INLINE SrVec sr_fnmadd (SrVec a, SrVec b, SrVec c)
 { return _mm512_fnmadd_ps (a, b, c); }
 SR_ALWAYS_INLINE SrVec sr_round (SrVec a)
 { return _mm512_roundscale_ps (a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
-/* a / b for normal b > 0: vdivps on zmm takes about 10 cycles a vector, as long as the
- * 25 FMAs of a 5x5 tap set, so a 14-bit reciprocal and one Newton step instead (a few
- * units in the last place: tanh's error bound holds, tests/test-layers.c) */
+/* 1 / b for normal b > 0: vdivps on zmm takes about 10 cycles a vector, as long as
+ * the 25 FMAs of a 5x5 tap set, so a 14-bit reciprocal and one Newton step instead (a
+ * few units in the last place: tanh's error bound holds, tests/test-layers.c) */
 SR_ALWAYS_INLINE SrVec
-sr_div_fast (SrVec a, SrVec b)
+sr_recip (SrVec b)
 {
   __m512 r = _mm512_rcp14_ps (b);
-  r = _mm512_fmadd_ps (r, _mm512_fnmadd_ps (b, r, _mm512_set1_ps (1.f)), r);
-  return _mm512_mul_ps (a, r);
+  return _mm512_fmadd_ps (r, _mm512_fnmadd_ps (b, r, _mm512_set1_ps (1.f)), r);
 }
-/* a x 2^n for whole n (|n| < 100) */
+/* a limited to [-bound, bound], in one vrangeps (AVX512DQ): the smaller in
+ * magnitude of a and bound, with a's sign; NaN stays NaN */
+SR_ALWAYS_INLINE SrVec
+sr_clamp_abs (SrVec a, float bound)
+{
+  return _mm512_range_ps (a, _mm512_set1_ps (bound), 0x02);
+}
+/* a x 2^n for whole n */
 SR_ALWAYS_INLINE SrVec sr_ldexp (SrVec a, SrVec n) { return _mm512_scalef_ps (a, n); }
 
 /* out[k] lane t = p[4t + k], k = 0 .. 5: columns k of 16 Winograd blocks 4 pixels

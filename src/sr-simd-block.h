@@ -32,52 +32,55 @@ sr_block_padded_cout (int cout)
   return n;
 }
 
-/* Masks of the lanes of a block starting @left pixels before the row's end; TRUE
- * when every lane is in the row (plain loads are then safe). Always inlined, as the
- * helpers below: the accumulators must stay in registers. */
+/* Masks of the lanes of a block of @nv vectors starting @left pixels before the
+ * row's end; TRUE when every lane is in the row (plain loads are then safe). Always
+ * inlined, as the helpers below: the accumulators must stay in registers, and @nv
+ * (at most SR_BLOCK_NV) is a constant wherever they are called. */
 SR_ALWAYS_INLINE int
-sr_block_masks (int left, SrMask *mask)
+sr_block_masks (int left, SrMask *mask, const int nv)
 {
-  for (int j = 0; j < SR_BLOCK_NV; j++)
+  for (int j = 0; j < nv; j++)
     mask[j] = sr_mask_first (left - SR_LANES * j);
-  return left >= SR_LANES * SR_BLOCK_NV;
+  return left >= SR_LANES * nv;
 }
 
 /* Every accumulator of output channel c (the block's first is @co0) starts at its
  * bias; channels past the layer's (@nco of this block) at zero. A block may use
  * only its first @cb channels (a compile-time constant in every caller). */
 SR_ALWAYS_INLINE void
-sr_block_init (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb)
+sr_block_init (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb,
+    const int nv)
 {
 #pragma GCC unroll 8
   for (int c = 0; c < cb; c++) {
     SrVec bias = sr_set1 (c < nco ? conv->bias[co0 + c] : 0.f);
 #pragma GCC unroll 3
-    for (int j = 0; j < SR_BLOCK_NV; j++)
+    for (int j = 0; j < nv; j++)
       acc[j][c] = bias;
   }
 }
 
-/* tanh as (e^2x - 1) / (e^2x + 1), e^2x = 2^t with t = 2x / ln 2 = n + g, n whole,
- * |g| <= 1/2: 2^g by its Taylor series to g^6 (coefficients ln2^k / k!; the first term
- * left out is below 1.2e-7 of it, which moves tanh by at most half that). */
+/* tanh as 1 - 2 / (e^2x + 1), e^2x = 2^t with t = 2x / ln 2 = n + g, n whole,
+ * |g| <= 1/2; t is first limited to [-40, 40], beyond which tanh is +-1 in float.
+ * 2^g by a degree-5 polynomial fitted for relative error (7.6e-8 on [-1/2, 1/2]).
+ * 16 vector operations where the (e - 1) / (e + 1) form with a degree-6 Taylor
+ * series took 19: ESPCN's first layer spends as long in tanh as in its 25 taps.
+ * Maximum absolute error 1.9e-7 (tests/test-layers.c bounds it by 4e-7). */
 static inline SrVec
 sr_tanh (SrVec x)
 {
-  x = sr_min (sr_max (x, sr_set1 (-9.f)), sr_set1 (9.f));
-  SrVec t = sr_mul (x, sr_set1 (2.8853900817779268f));
+  SrVec t = sr_clamp_abs (sr_mul (x, sr_set1 (2.8853900817779268f)), 40.f);
   SrVec n = sr_round (t);
   SrVec g = sr_sub (t, n);
-  SrVec p = sr_set1 (1.5403530393e-04f);
-  p = sr_fmadd (p, g, sr_set1 (1.3333558146e-03f));
-  p = sr_fmadd (p, g, sr_set1 (9.6181291076e-03f));
-  p = sr_fmadd (p, g, sr_set1 (5.5504108665e-02f));
-  p = sr_fmadd (p, g, sr_set1 (2.4022650696e-01f));
-  p = sr_fmadd (p, g, sr_set1 (6.9314718056e-01f));
-  p = sr_fmadd (p, g, sr_set1 (1.0000000000e+00f));
-  SrVec e = sr_ldexp (p, n);
+  SrVec p = sr_set1 (1.3276262907e-03f);
+  p = sr_fmadd (p, g, sr_set1 (9.6754767001e-03f));
+  p = sr_fmadd (p, g, sr_set1 (5.5507134646e-02f));
+  p = sr_fmadd (p, g, sr_set1 (2.4022121727e-01f));
+  p = sr_fmadd (p, g, sr_set1 (6.9314694405e-01f));
+  p = sr_fmadd (p, g, sr_set1 (1.0000001192e+00f));
   SrVec one = sr_set1 (1.f);
-  return sr_div_fast (sr_sub (e, one), sr_add (e, one));   /* e + 1 >= 1 */
+  SrVec r = sr_recip (sr_add (sr_ldexp (p, n), one));   /* e + 1 >= 1 */
+  return sr_fnmadd (sr_set1 (2.f), r, one);
 }
 
 static inline SrVec
@@ -96,10 +99,10 @@ sr_activate (SrVec v, SrActivation act, float slope)
 }
 
 /* Activation in registers, then the one masked store of the block's @nco channels
- * at row @y, column @x of @out. */
+ * (@nv vectors of them) at row @y, column @x of @out. */
 SR_ALWAYS_INLINE void
 sr_block_store (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb,
-    const SrMask *mask, int full, SrMap *out, int y, int x)
+    const int nv, const SrMask *mask, int full, SrMap *out, int y, int x)
 {
   size_t plane = (size_t) out->h * out->w;
 #pragma GCC unroll 8
@@ -110,7 +113,7 @@ sr_block_store (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb,
     float *dst = out->data + (size_t) (co0 + c) * plane
         + (size_t) y * out->w + x;
 #pragma GCC unroll 3
-    for (int j = 0; j < SR_BLOCK_NV; j++) {
+    for (int j = 0; j < nv; j++) {
       SrVec v = sr_activate (acc[j][c], conv->act, slope);
       if (full)
         sr_storeu (dst + SR_LANES * j, v);

@@ -23,9 +23,11 @@ result_free (gpointer data)
  * every call; with glibc's malloc on transparent huge pages it is about three
  * times as fast on this machine. Its best settings, not ours, are the comparison. */
 static char **
-child_environment (void)
+child_environment (const char *const *vars)
 {
   char **env = g_get_environ ();
+  for (const char *const *v = vars; v && v[0] && v[1]; v += 2)
+    env = g_environ_setenv (env, v[0], v[1], TRUE);
   const char *tunables = g_environ_getenv (env, "GLIBC_TUNABLES");
   char *value = tunables && *tunables
       ? g_strconcat (tunables, ":glibc.malloc.hugetlb=1", NULL)
@@ -95,11 +97,11 @@ parse_line (const char *line, GPtrArray *results, char **setup, GString *errors)
 
 BenchPytorchStatus
 bench_pytorch_run (const char *script, char **model_paths, const BenchOptions *opt,
-    GPtrArray *results, char **setup, char **message)
+    const char *const *vars, GPtrArray *results, char **setup, char **message)
 {
   g_ptr_array_set_free_func (results, result_free);
   char **argv = child_argv (script, model_paths, opt);
-  char **env = child_environment ();
+  char **env = child_environment (vars);
   char *out = NULL;
   int status = 0;
   GError *error = NULL;

@@ -21,11 +21,13 @@ typedef enum {
   BENCH_PYTORCH_FAILED,
 } BenchPytorchStatus;
 
-/* Runs the script on @model_paths (NULL-terminated) at opt->sizes. Fills @results
+/* Runs the script on @model_paths (NULL-terminated) at opt->sizes, with the
+ * environment variables @vars (name, value, ..., NULL; or NULL) set. Fills @results
  * with BenchPytorchResult pointers (freed by the array), @setup with the script's
  * description of torch, @message with why it did not run. */
 BenchPytorchStatus bench_pytorch_run (const char *script, char **model_paths,
-    const BenchOptions *opt, GPtrArray *results, char **setup, char **message);
+    const BenchOptions *opt, const char *const *vars, GPtrArray *results, char **setup,
+    char **message);
 
 /* The fastest mode for @model at @width x @height, or NULL. */
 const BenchPytorchResult *bench_pytorch_best (GPtrArray *results, const char *model,

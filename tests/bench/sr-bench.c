@@ -51,6 +51,7 @@ typedef struct {
   GPtrArray *models;    /* BenchModel */
   GArray *rows;         /* BenchRow */
   double peak_gflops;   /* best all-thread FMA rate; 0: unknown */
+  double avx2_peak_gflops;   /* the same with AVX2 + FMA only; 0: unknown */
   gboolean have_element;
   GPtrArray *torch;     /* BenchPytorchResult */
 } Bench;
@@ -228,6 +229,11 @@ measure_peak (Bench *b)
   }
   const BenchPeak *best = bench_peak_best (peaks, b->opt.n_threads);
   const BenchPeak *one = bench_peak_best (peaks, 1);
+  for (guint i = 0; i < peaks->len; i++) {
+    const BenchPeak *p = &g_array_index (peaks, BenchPeak, i);
+    if (g_str_equal (p->isa, "avx2") && p->n_threads == b->opt.n_threads)
+      b->avx2_peak_gflops = MAX (b->avx2_peak_gflops, p->gflops);
+  }
   if (best) {
     b->peak_gflops = best->gflops;
     printf ("\npeak used for \"%% of peak\": %.1f GFLOP/s (%s, %d accumulators, "
@@ -574,7 +580,7 @@ measure_pytorch (Bench *b)
   g_ptr_array_add (paths, NULL);
   char *setup = NULL, *message = NULL;
   BenchPytorchStatus status = bench_pytorch_run (SR_BENCH_PYTORCH_SCRIPT,
-      (char **) paths->pdata, &b->opt, b->torch, &setup, &message);
+      (char **) paths->pdata, &b->opt, NULL, b->torch, &setup, &message);
   g_ptr_array_free (paths, TRUE);
   if (status == BENCH_PYTORCH_NOT_INSTALLED)
     printf ("PyTorch: not installed (%s)\n", message);
@@ -716,8 +722,9 @@ rss_child (const char *what, const char *model_path, const BenchOptions *opt)
     ok = model && time_engine (model, w, h, opt, &t, &error);
     sr_model_free (model);
     if (ok) {
-      printf ("fps=%f share=%f core=%s\n", bench_timing_fps (&t),
-          bench_timing_cpu_share (&t, opt->n_threads), openblas_get_corename ());
+      printf ("fps=%f share=%f core=%s level=%s\n", bench_timing_fps (&t),
+          bench_timing_cpu_share (&t, opt->n_threads), openblas_get_corename (),
+          sr_cpu_level_name ());
       return 0;
     }
   } else if (g_str_equal (what, "engine")) {
@@ -742,11 +749,13 @@ rss_child (const char *what, const char *model_path, const BenchOptions *opt)
 
 /* ---- OpenBLAS's SSE3 kernels forced ---- */
 
-/* The engine's fps at @r's size in a child process whose OpenBLAS was told to use
- * its Prescott (SSE3) kernels, as OpenBLAS 0.3.21 does by itself on CPUs it does
- * not know (Sapphire Rapids, say); 0 on failure. */
+/* The engine's fps at @r's size in a child process with the environment variables
+ * @vars (name, value, ..., NULL) set: OPENBLAS_CORETYPE=Prescott (OpenBLAS's SSE3
+ * kernels, which OpenBLAS 0.3.21 picks by itself on CPUs it does not know, Sapphire
+ * Rapids say) or SR_CPU_LEVEL=avx2; 0 on failure. */
 static double
-prescott_child_fps (const Bench *b, const BenchRow *r, double *share, char **core)
+child_engine_fps (const Bench *b, const BenchRow *r, const char *const *vars,
+    double *share, char **core, char **level)
 {
   char *self = g_file_read_link ("/proc/self/exe", NULL);
   char *arg = g_strdup_printf ("--rss-child=engine-fps:%dx%d", r->width, r->height);
@@ -755,16 +764,21 @@ prescott_child_fps (const Bench *b, const BenchRow *r, double *share, char **cor
   char *threads = g_strdup_printf ("--threads=%d", b->opt.n_threads);
   char *argv[] = { self, arg, (char *) "--rss-model", r->model->path, seconds, frames,
     threads, NULL };
-  char **env = g_environ_setenv (g_get_environ (), "OPENBLAS_CORETYPE", "Prescott", TRUE);
-  char *out = NULL, corename[64] = "";
+  char **env = g_get_environ ();
+  for (const char *const *v = vars; v[0] && v[1]; v += 2)
+    env = g_environ_setenv (env, v[0], v[1], TRUE);
+  char *out = NULL, corename[64] = "", levelname[16] = "";
   int status;
   double fps = 0;
   *share = 0;
   if (self && g_spawn_sync (NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
           &status, NULL) && g_spawn_check_wait_status (status, NULL) && out
-      && sscanf (out, "fps=%lf share=%lf core=%63s", &fps, share, corename) != 3)
+      && sscanf (out, "fps=%lf share=%lf core=%63s level=%15s", &fps, share, corename,
+          levelname) != 4)
     fps = 0;
   *core = g_strdup (corename);
+  if (level)
+    *level = g_strdup (levelname);
   g_free (out);
   g_strfreev (env);
   g_free (threads);
@@ -798,7 +812,8 @@ measure_prescott (Bench *b)
     }
     double share, fps = bench_timing_fps (&t);
     char *core = NULL;
-    double child = prescott_child_fps (b, r, &share, &core);
+    double child = child_engine_fps (b, r,
+        (const char *[]) { "OPENBLAS_CORETYPE", "Prescott", NULL }, &share, &core, NULL);
     GString *row = g_string_new ("|");
     cell_text (row, r->model->name);
     cell_size (row, r->width, r->height);
@@ -813,6 +828,81 @@ measure_prescott (Bench *b)
   }
   printf ("\nTarget: Prescott / this >= 0.95 on AVX-512 and AVX2 machines (the hot "
       "path's speed must not depend on OpenBLAS's CPU detection).\n");
+}
+
+/* ---- the AVX2 + FMA tier on an AVX-512 machine ---- */
+
+/* The engine with SR_CPU_LEVEL=avx2 in a child process (its own OpenBLAS detection,
+ * then OPENBLAS_CORETYPE=Prescott too) against PyTorch limited to AVX2 by oneDNN's
+ * own switch, in the same run: what a CPU without AVX-512 (Intel since 2021's
+ * desktops, AMD Zen 2/3) gets, measured here. Only where this CPU is at level avx512:
+ * elsewhere the tables above are that tier already. */
+static void
+measure_avx2_tier (Bench *b)
+{
+  printf ("\n## AVX2 + FMA tier: the engine with SR_CPU_LEVEL=avx2 in a child process, "
+      "PyTorch with ONEDNN_MAX_CPU_ISA=AVX2\n\n");
+  if (sr_cpu_level () != SR_CPU_AVX512) {
+    printf ("This CPU's level is %s: the tables above are this tier.\n",
+        sr_cpu_level_name ());
+    return;
+  }
+  GPtrArray *torch = g_ptr_array_new ();
+  if (!b->opt.no_pytorch) {
+    GPtrArray *paths = g_ptr_array_new ();
+    for (guint i = 0; i < b->models->len; i++)
+      g_ptr_array_add (paths, ((BenchModel *) g_ptr_array_index (b->models, i))->path);
+    g_ptr_array_add (paths, NULL);
+    char *setup = NULL, *message = NULL;
+    const char *const avx2_env[] = { "ONEDNN_MAX_CPU_ISA", "AVX2", "DNNL_MAX_CPU_ISA",
+      "AVX2", NULL };
+    if (bench_pytorch_run (SR_BENCH_PYTORCH_SCRIPT, (char **) paths->pdata, &b->opt,
+            avx2_env, torch, &setup, &message) != BENCH_PYTORCH_OK)
+      printf ("PyTorch (AVX2): %s\n", message ? message : "did not run");
+    g_ptr_array_free (paths, TRUE);
+    g_free (setup);
+    g_free (message);
+  }
+  printf ("AVX2 peak (2 x 8 lanes x FMA, measured above): %.1f GFLOP/s\n",
+      b->avx2_peak_gflops);
+  print_table_header ((const char *[]) { "model", "input", "engine fps (avx2)",
+      "GFLOP/s", "% of AVX2 peak", "CPU share", "fps (avx2 + Prescott)",
+      "Prescott / avx2", "PyTorch AVX2 best fps", "ours / PyTorch AVX2", NULL });
+  for (guint i = 0; i < b->rows->len; i++) {
+    const BenchRow *r = &g_array_index (b->rows, BenchRow, i);
+    double share, share_p;
+    char *core = NULL, *level = NULL, *core_p = NULL;
+    double fps = child_engine_fps (b, r, (const char *[]) { "SR_CPU_LEVEL", "avx2",
+        NULL }, &share, &core, &level);
+    double fps_p = child_engine_fps (b, r, (const char *[]) { "SR_CPU_LEVEL", "avx2",
+        "OPENBLAS_CORETYPE", "Prescott", NULL }, &share_p, &core_p, NULL);
+    const BenchPytorchResult *t = bench_pytorch_best (torch, r->model->name, r->width,
+        r->height);
+    double torch_fps = t ? bench_timing_fps (&t->timing) : 0;
+    double gflops = 2.0 * sr_model_get_macs_per_pixel (r->model->model) * r->width
+        * r->height * fps / 1e9;
+    GString *row = g_string_new ("|");
+    cell_text (row, r->model->name);
+    cell_size (row, r->width, r->height);
+    if (g_strcmp0 (level, "avx2") != 0)
+      cell_text (row, "(child not at level avx2)");
+    else
+      cell_num (row, fps, 1);
+    cell_num (row, gflops, 1);
+    cell_num (row, 100 * ratio (gflops, b->avx2_peak_gflops), 1);
+    cell_num (row, share, 2);
+    cell_num (row, fps_p, 1);
+    cell_num (row, ratio (fps_p, fps), 2);
+    cell_num (row, torch_fps, 1);
+    cell_num (row, ratio (fps, torch_fps), 2);
+    print_row (row);
+    g_free (core);
+    g_free (core_p);
+    g_free (level);
+  }
+  printf ("\nTargets: ours / PyTorch AVX2 >= 1.5, >= 60%% of the AVX2 peak, "
+      "Prescott / avx2 >= 0.95.\n");
+  g_ptr_array_free (torch, TRUE);
 }
 
 /* ---- several streams in one process ---- */
@@ -1087,6 +1177,7 @@ main (int argc, char **argv)
   if (b.have_element)
     measure_element (&b);
   measure_prescott (&b);
+  measure_avx2_tier (&b);
   if (b.have_element)
     measure_streams (&b);
   if (!b.opt.no_pytorch)
