@@ -180,13 +180,14 @@ product_tile (const float *u, int cin, const float *v, int n, float *m, const in
 
 /* M[p] = U[p] V[p] for the 36 positions p of a chunk of @n blocks. */
 static void
-products (const float *packed, const float *v, float *mm, int cin, int cout, int n)
+products (const float *packed, const float *v, float *mm, int cin, int cout, int n,
+    int ns)
 {
   const int cout4 = (cout + 3) & ~3, width = SR_LANES * SR_WINO_NV;
   for (int p = 0; p < SR_WINO_NPOS; p++) {
     const float *up = packed + (size_t) p * cout4 * cin;
-    const float *vp = v + (size_t) p * cin * n;
-    float *mp = mm + (size_t) p * cout * n;
+    const float *vp = v + (size_t) p * cin * ns;
+    float *mp = mm + (size_t) p * cout * ns;
     for (int j0 = 0; j0 < n; j0 += width) {
       SrMask mask[SR_WINO_NV];
       for (int j = 0; j < SR_WINO_NV; j++)
@@ -195,44 +196,52 @@ products (const float *packed, const float *v, float *mm, int cin, int cout, int
       int co0 = 0;
       for (; cout - co0 >= SR_WINO_ROWS; co0 += SR_WINO_ROWS) {
         if (full)
-          product_tile (up + (size_t) co0 * cin, cin, vp + j0, n, mp + (size_t) co0 * n + j0,
+          product_tile (up + (size_t) co0 * cin, cin, vp + j0, ns, mp + (size_t) co0 * ns + j0,
               SR_WINO_ROWS, SR_WINO_ROWS, 1, mask);
         else
-          product_tile (up + (size_t) co0 * cin, cin, vp + j0, n, mp + (size_t) co0 * n + j0,
+          product_tile (up + (size_t) co0 * cin, cin, vp + j0, ns, mp + (size_t) co0 * ns + j0,
               SR_WINO_ROWS, SR_WINO_ROWS, 0, mask);
       }
       for (; co0 < cout; co0 += 4)   /* 1 to 4 channels left (in a packed group of 4) */
-        product_tile (up + (size_t) co0 * cin, cin, vp + j0, n, mp + (size_t) co0 * n + j0,
+        product_tile (up + (size_t) co0 * cin, cin, vp + j0, ns, mp + (size_t) co0 * ns + j0,
             4, MIN (4, cout - co0), 0, mask);
     }
   }
 }
 
+/* The blocks t0 .. t0 + n - 1 (row-major) of the layer: input transforms, products,
+ * output transforms, in runs of at most SR_LANES blocks of one block row. */
+static void
+run_chunk (const SrConv *conv, const SrMap *in, SrMap *out, SrWinoBlocks b, int t0,
+    int n, float *v, float *mm)
+{
+  const int cin = conv->cin, cout = conv->cout;
+  /* rows of V and M a whole number of vectors apart: aligned loads in the products */
+  const int ns = (n + SR_LANES - 1) & ~(SR_LANES - 1);
+  for (int ci = 0; ci < cin; ci++)
+    for (int t = t0, nb; t < t0 + n; t += nb) {
+      int by = t / b.bw, bx = t % b.bw;
+      nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
+      input_transform (in, out, ci, by, bx, v + (size_t) ci * ns + (t - t0),
+          (size_t) cin * ns, nb);
+    }
+  products (conv->packed, v, mm, cin, cout, n, ns);
+  for (int co = 0; co < cout; co++)
+    for (int t = t0, nb; t < t0 + n; t += nb) {
+      int by = t / b.bw, bx = t % b.bw;
+      nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
+      output_transform (conv, mm + (size_t) co * ns + (t - t0), (size_t) cout * ns, co,
+          by, bx, nb, out);
+    }
+}
+
 void
 SR_WINOGRAD_RUN (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
 {
-  const int cin = conv->cin, cout = conv->cout;
   const SrWinoBlocks b = sr_wino_blocks (out->h, out->w);
-  float *v = scratch;                                            /* [36][cin][n] */
-  float *mm = v + (size_t) SR_WINO_NPOS * SR_WINO_CHUNK * cin;   /* [36][cout][n] */
+  float *v = scratch;                                                  /* [36][cin][n] */
+  float *mm = v + (size_t) SR_WINO_NPOS * SR_WINO_CHUNK * conv->cin;   /* [36][cout][n] */
   const int total = b.bh * b.bw;
-  for (int t0 = 0; t0 < total; t0 += SR_WINO_CHUNK) {
-    const int n = MIN (SR_WINO_CHUNK, total - t0);
-    /* the chunk's blocks t0 .. t0 + n - 1 in runs of at most SR_LANES in one block row */
-    for (int ci = 0; ci < cin; ci++)
-      for (int t = t0, nb; t < t0 + n; t += nb) {
-        int by = t / b.bw, bx = t % b.bw;
-        nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
-        input_transform (in, out, ci, by, bx, v + (size_t) ci * n + (t - t0),
-            (size_t) cin * n, nb);
-      }
-    products (conv->packed, v, mm, cin, cout, n);
-    for (int co = 0; co < cout; co++)
-      for (int t = t0, nb; t < t0 + n; t += nb) {
-        int by = t / b.bw, bx = t % b.bw;
-        nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
-        output_transform (conv, mm + (size_t) co * n + (t - t0), (size_t) cout * n, co,
-            by, bx, nb, out);
-      }
-  }
+  for (int t0 = 0; t0 < total; t0 += SR_WINO_CHUNK)
+    run_chunk (conv, in, out, b, t0, MIN (SR_WINO_CHUNK, total - t0), v, mm);
 }

@@ -21,11 +21,8 @@ sr_fsrcnn_build (SrModel *model, GError **error)
   if ((v = sr_model_conv_prelu (model, v, "shrink", NULL, -1, error)) < 0)
     return FALSE;
   int s = model->values[v].channels;
-  for (int i = 0;; i++) {
+  for (int i = 0, n = sr_model_count_indexed (model, "map"); i < n; i++) {
     char conv[32], act[32];
-    g_snprintf (conv, sizeof conv, "map.%d.weight", i);
-    if (sr_tensor_file_get (model->file, conv) == NULL)
-      break;
     g_snprintf (conv, sizeof conv, "map.%d", i);
     g_snprintf (act, sizeof act, "map_act.%d.weight", i);
     if ((v = sr_model_conv_prelu (model, v, conv, act, s, error)) < 0)

@@ -48,19 +48,15 @@ sr_lesrcnn_build (SrModel *model, GError **error)
   int c = model->values[x1].channels;
   total = x1;
   u = x1_relu;
-  for (int i = 0;; i++) {
+  for (int i = 0, n = sr_model_count_indexed (model, "spatial"); i < n; i++) {
     char pw[32], sp[32];
     g_snprintf (pw, sizeof pw, "pointwise.%d", i);
-    g_snprintf (sp, sizeof sp, "spatial.%d.weight", i);
-    if (sr_tensor_file_get (model->file, sp) == NULL)
-      break;
     g_snprintf (sp, sizeof sp, "spatial.%d", i);
     int p, s;
     if ((p = sr_model_conv (model, u, pw, c, SR_ACT_RELU, error)) < 0
         || (s = sr_model_conv (model, p, sp, c, SR_ACT_NONE, error)) < 0)
       return FALSE;
-    g_snprintf (sp, sizeof sp, "spatial.%d.weight", i + 1);
-    gboolean last = sr_tensor_file_get (model->file, sp) == NULL;
+    gboolean last = i == n - 1;
     if ((u = sr_model_add (model, total, s, SR_ACT_RELU, error)) < 0)
       return FALSE;
     if (!last && (total = sr_model_add (model, total, s, SR_ACT_NONE, error)) < 0)
@@ -77,11 +73,8 @@ sr_lesrcnn_build (SrModel *model, GError **error)
   } else if ((y = upsample_round (model, y, 0, model->scale, TRUE, error)) < 0)
     return FALSE;
 
-  for (int i = 0;; i++) {
+  for (int i = 0, n = sr_model_count_indexed (model, "refine"); i < n; i++) {
     char name[32];
-    g_snprintf (name, sizeof name, "refine.%d.weight", i);
-    if (sr_tensor_file_get (model->file, name) == NULL)
-      break;
     g_snprintf (name, sizeof name, "refine.%d", i);
     if ((y = sr_model_conv (model, y, name, -1, SR_ACT_RELU, error)) < 0)
       return FALSE;

@@ -78,6 +78,9 @@ gboolean sr_model_set_prelu (SrModel *model, int v, const char *name, GError **e
 int sr_model_conv_prelu (SrModel *model, int in, const char *name, const char *slopes,
     gint64 cout, GError **error);
 int sr_model_add (SrModel *model, int a, int b, SrActivation act, GError **error);
+/* How many of "<prefix>.0.weight", "<prefix>.1.weight", ... the file has, in a row:
+ * the depth of a family's repeated block (FSRCNN's mapping layers, say). */
+int sr_model_count_indexed (const SrModel *model, const char *prefix);
 int sr_model_shuffle (SrModel *model, int in, int r, GError **error);
 
 /* The convolution that computes value @v (a SR_STEP_CONV output). */

@@ -157,6 +157,20 @@ sr_model_conv_prelu (SrModel *model, int in, const char *name, const char *slope
 }
 
 int
+sr_model_count_indexed (const SrModel *model, const char *prefix)
+{
+  char name[64];
+  int n = 0;
+  /* a file with more than a program can hold is refused by the builder's next step */
+  for (; n <= SR_MAX_STEPS; n++) {
+    g_snprintf (name, sizeof name, "%s.%d.weight", prefix, n);
+    if (sr_tensor_file_get (model->file, name) == NULL)
+      break;
+  }
+  return n;
+}
+
+int
 sr_model_add (SrModel *model, int a, int b, SrActivation act, GError **error)
 {
   if (!check_room (model, FALSE, error))

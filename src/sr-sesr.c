@@ -21,11 +21,8 @@ sr_sesr_build (SrModel *model, GError **error)
     return FALSE;
   int c = model->values[f].channels;
   h = f;
-  for (int i = 0;; i++) {
+  for (int i = 0, n = sr_model_count_indexed (model, "body"); i < n; i++) {
     char conv[32], slopes[32];
-    g_snprintf (conv, sizeof conv, "body.%d.weight", i);
-    if (sr_tensor_file_get (model->file, conv) == NULL)
-      break;
     g_snprintf (conv, sizeof conv, "body.%d", i);
     g_snprintf (slopes, sizeof slopes, "body_act.%d.weight", i);
     if ((h = sr_model_conv_prelu (model, h, conv, slopes, c, error)) < 0)

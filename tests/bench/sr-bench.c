@@ -234,7 +234,13 @@ measure_peak (Bench *b)
     if (g_str_equal (p->isa, "avx2") && p->n_threads == b->opt.n_threads)
       b->avx2_peak_gflops = MAX (b->avx2_peak_gflops, p->gflops);
   }
-  if (best) {
+  if (best && sr_cpu_level () == SR_CPU_AVX2 && b->avx2_peak_gflops > 0
+      && !g_str_equal (best->isa, "avx2")) {
+    /* SR_CPU_LEVEL=avx2 on an AVX-512 CPU: the engine's kernels can reach only this */
+    b->peak_gflops = b->avx2_peak_gflops;
+    printf ("\npeak used for \"%% of peak\": %.1f GFLOP/s (avx2, %d threads: the engine "
+        "runs at level avx2 here)\n", b->peak_gflops, b->opt.n_threads);
+  } else if (best) {
     b->peak_gflops = best->gflops;
     printf ("\npeak used for \"%% of peak\": %.1f GFLOP/s (%s, %d accumulators, "
         "%d threads); 1 thread: %.1f GFLOP/s (%s, %d accumulators)\n", best->gflops,
