@@ -33,7 +33,6 @@ typedef struct {
   char *name;           /* file name without .safetensors */
   char *path;
   SrModel *model;
-  SrModel *gemm;        /* NULL when gemm is what the engine picks anyway */
   SrModel *bf16;        /* NULL where the CPU has no AVX512-BF16 */
 } BenchModel;
 
@@ -166,6 +165,14 @@ default_kernel_name (void)
   return "chosen";
 }
 
+/* A row with every layer forced to im2col + OpenBLAS GEMM (the portable kernel),
+ * unless the whole run is forced to one kernel already. */
+static gboolean
+gemm_row (void)
+{
+  return g_str_equal (default_kernel_name (), "chosen");
+}
+
 /* The engine's SIMD level (sr-cpu.h; SR_CPU_LEVEL can lower it). */
 static const char *
 engine_cpu_level (void)
@@ -253,19 +260,23 @@ measure_peak (Bench *b)
 
 /* ---- 2. the engine alone ---- */
 
-static SrModel *
-load_with_kernel (const char *path, const char *kernel, GError **error)
+/* A runner whose kernels are forced to @kernel ("gemm", say; NULL: chosen by
+ * measurement as usual): the engine reads SR_CONV_KERNEL when it makes a runner. */
+static SrRunner *
+runner_with_kernel (const SrModel *model, int width, int height, int n_threads,
+    const char *kernel, GError **error)
 {
-  /* the engine reads SR_CONV_KERNEL when it loads a model */
+  if (kernel == NULL)
+    return sr_runner_new (model, width, height, n_threads, error);
   char *saved = g_strdup (g_getenv ("SR_CONV_KERNEL"));
   g_setenv ("SR_CONV_KERNEL", kernel, TRUE);
-  SrModel *model = sr_model_new_from_file (path, error);
+  SrRunner *runner = sr_runner_new (model, width, height, n_threads, error);
   if (saved)
     g_setenv ("SR_CONV_KERNEL", saved, TRUE);
   else
     g_unsetenv ("SR_CONV_KERNEL");
   g_free (saved);
-  return model;
+  return runner;
 }
 
 static void
@@ -275,7 +286,6 @@ bench_model_free (gpointer data)
   g_free (m->name);
   g_free (m->path);
   sr_model_free (m->model);
-  sr_model_free (m->gemm);
   sr_model_free (m->bf16);
   g_free (m);
 }
@@ -292,11 +302,6 @@ bench_model_load (const char *path, GError **error)
   char *base = g_path_get_basename (path);
   m->name = g_strndup (base, strlen (base) - strlen (".safetensors"));
   g_free (base);
-  if (strcmp (default_kernel_name (), "gemm") != 0
-      && (m->gemm = load_with_kernel (path, "gemm", error)) == NULL) {
-    bench_model_free (m);
-    return NULL;
-  }
   if (__builtin_cpu_supports ("avx512bf16")) {
     if ((m->bf16 = sr_model_new_from_file (path, error)) == NULL) {
       bench_model_free (m);
@@ -359,11 +364,12 @@ fill_test_image (guint8 *p, int width, int height)
  * page of the output and of the runner's workspaces: first writes to fresh pages
  * are slow here, and a stream pays them once, not per frame. */
 static gboolean
-time_engine (const SrModel *model, int width, int height, const BenchOptions *opt,
-    BenchTiming *timing, GError **error)
+time_engine_with (const SrModel *model, const char *kernel, int width, int height,
+    const BenchOptions *opt, BenchTiming *timing, GError **error)
 {
   int s = sr_model_get_scale (model);
-  SrRunner *runner = sr_runner_new (model, width, height, opt->n_threads, error);
+  SrRunner *runner = runner_with_kernel (model, width, height, opt->n_threads, kernel,
+      error);
   if (runner == NULL)
     return FALSE;
   guint8 *src = g_malloc ((gsize) width * height);
@@ -385,6 +391,13 @@ time_engine (const SrModel *model, int width, int height, const BenchOptions *op
   g_free (dst);
   sr_runner_free (runner);
   return TRUE;
+}
+
+static gboolean
+time_engine (const SrModel *model, int width, int height, const BenchOptions *opt,
+    BenchTiming *timing, GError **error)
+{
+  return time_engine_with (model, NULL, width, height, opt, timing, error);
 }
 
 /* Useful work only: the halo each tile recomputes is not counted. */
@@ -425,8 +438,8 @@ measure_engine (Bench *b)
     BenchRow *r = &g_array_index (b->rows, BenchRow, i);
     GError *error = NULL;
     if (!time_engine (r->model->model, r->width, r->height, &b->opt, &r->engine, &error)
-        || (r->model->gemm && !time_engine (r->model->gemm, r->width, r->height,
-                &b->opt, &r->gemm, &error))
+        || (gemm_row () && !time_engine_with (r->model->model, "gemm", r->width,
+                r->height, &b->opt, &r->gemm, &error))
         || (r->model->bf16 && !time_engine (r->model->bf16, r->width, r->height,
                 &b->opt, &r->bf16, &error))) {
       printf ("| %s | %dx%d: %s |\n", r->model->name, r->width, r->height,
@@ -435,7 +448,7 @@ measure_engine (Bench *b)
       continue;
     }
     print_engine_row (b, r, default_kernel_name (), &r->engine);
-    if (r->model->gemm)
+    if (gemm_row ())
       print_engine_row (b, r, "gemm", &r->gemm);
     if (r->model->bf16)
       print_engine_row (b, r, "bf16", &r->bf16);
