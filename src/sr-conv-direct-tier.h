@@ -13,8 +13,8 @@
  * The inner loop has no border tests: it reads the input map in place where the map
  * holds the whole window, else a zero-padded copy of it. Weights are repacked once
  * at load time, block after block, as [cin][k][k][block width] so the broadcasts of
- * a tap are adjacent. Bias and the
- * activation are applied in registers before the one store. */
+ * a tap are adjacent. Bias and the activation are applied in registers before the
+ * one store. */
 #include <string.h>
 
 #include "sr-conv.h"

@@ -69,6 +69,8 @@ SR_CONV_ROWS (const SrConv *conv, const float *wb, const float *src, size_t plan
     int stride, int n_planes, SrMap *out, int co0, int nco, int y, const int cb,
     const int rb)
 {
+  /* the row's end below takes one or two vectors: a block of three is the full one */
+  G_STATIC_ASSERT (SR_BLOCK_NV == 3);
   const int block = SR_LANES * SR_BLOCK_NV;
   int x = 0;
   for (; out->w - x > block - SR_LANES; x += block)

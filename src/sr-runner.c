@@ -161,6 +161,7 @@ static int
 tile_width (const SrModel *m, const SrPlan *plan)
 {
   double most = -1;
+  gboolean most_winograd = FALSE;
   int margin = 0, level = 1;
   for (int i = 0; i < m->n_steps; i++) {
     if (m->steps[i].kind != SR_STEP_CONV)
@@ -170,9 +171,9 @@ tile_width (const SrModel *m, const SrPlan *plan)
     double cost = (double) c->cin * c->cout * c->k * c->k * l * l;
     /* Winograd layers first: a run of blocks short of 16 costs a whole vector in
      * both transforms, a row short of 48 pixels only part of a direct block */
-    if (sr_kernel_kind_is_candidate (SR_KERNEL_WINOGRAD, c, FALSE))
-      cost += 1e12;
-    if (cost > most) {
+    gboolean winograd = sr_kernel_kind_is_candidate (SR_KERNEL_WINOGRAD, c, FALSE);
+    if ((winograd && !most_winograd) || (winograd == most_winograd && cost > most)) {
+      most_winograd = winograd;
       most = cost;
       margin = plan->margin[i + 1];
       level = l;
@@ -807,7 +808,8 @@ sr_runner_describe_kernels (const SrRunner *runner)
       continue;
     }
     if (m->bf16 && kind != SR_KERNEL_BF16 && runner->seconds[c][SR_KERNEL_BF16] >= 0)
-      g_string_append (s, ", float32: bf16 not 10% faster here");
+      g_string_append_printf (s, ", float32: bf16 not %.0f%% faster here",
+          100 * (BF16_LEAD - 1));
     g_string_append (s, " (");
     for (int k = 0, shown = 0; k < SR_KERNEL_N_KINDS; k++)
       if (runner->seconds[c][k] >= 0)

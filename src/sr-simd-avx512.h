@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The SIMD operations the kernel templates (sr-conv-rows.h, sr-conv-winograd-tier.h)
- * are written in, for AVX-512F and DQ: 16 float lanes, 32 registers, mask registers. Include
- * only from files compiled with -mavx512f -mavx512dq; sr-simd-avx2.h has the same names for AVX2. */
+ * are written in, for AVX-512F and DQ: 16 float lanes, 32 registers, mask registers.
+ * Include only from files compiled with -mavx512f -mavx512dq; sr-simd-avx2.h has the
+ * same names for AVX2. */
 #pragma once
 
 #include <immintrin.h>
