@@ -14,6 +14,19 @@
 #define SR_WINO_NPOS 36
 #define SR_WINO_CHUNK 48
 
+/* The distance in floats between two positions of a chunk's V or M, whose rows are
+ * @floats long: rounded up to whole 64-byte lines, an odd number of them. The 36
+ * positions are written (V) and read (M) one after another by a block's transform;
+ * at a stride of a multiple of 4 kB (ESPCN's 64 x 48 floats) all 36 fall in one
+ * set of the 12-way L1 and evict each other; an odd count of lines spreads them over
+ * 36 sets. */
+static inline size_t
+sr_wino_pos_stride (size_t floats)
+{
+  size_t lines = (floats + 15) / 16;
+  return 16 * (lines | 1);
+}
+
 /* The 4x4 blocks of an output map of @out_h x @out_w: @bh down, @bw across. */
 typedef struct {
   int bh, bw;

@@ -6,7 +6,8 @@
  *
  * A layer goes in chunks of SR_WINO_CHUNK 4x4 blocks (in row-major block order, a
  * chunk may span block rows): the chunk's input transform V [36][cin][n], its 36
- * products M = U V [36][cout][n], then its output transform, so that V and M stay in
+ * products M = U V [36][cout][n] (positions padded apart: sr_wino_pos_stride), then
+ * its output transform, so that V and M stay in
  * L2. Transforms have SR_LANES blocks in the vector lanes. The products are ours, not
  * a BLAS's: a register tile of SR_WINO_ROWS output channels x SR_WINO_NV vectors of
  * blocks (AVX-512: 8 x 48 in 24 zmm accumulators, AVX2: 4 x 24 in 12 ymm) runs over
@@ -178,16 +179,17 @@ product_tile (const float *u, int cin, const float *v, int n, float *m, const in
   }
 }
 
-/* M[p] = U[p] V[p] for the 36 positions p of a chunk of @n blocks. */
+/* M[p] = U[p] V[p] for the 36 positions p of a chunk of @n blocks (rows @ns floats
+ * apart, positions @vstride and @mstride). */
 static void
 products (const float *packed, const float *v, float *mm, int cin, int cout, int n,
-    int ns)
+    int ns, size_t vstride, size_t mstride)
 {
   const int cout4 = (cout + 3) & ~3, width = SR_LANES * SR_WINO_NV;
   for (int p = 0; p < SR_WINO_NPOS; p++) {
     const float *up = packed + (size_t) p * cout4 * cin;
-    const float *vp = v + (size_t) p * cin * ns;
-    float *mp = mm + (size_t) p * cout * ns;
+    const float *vp = v + (size_t) p * vstride;
+    float *mp = mm + (size_t) p * mstride;
     for (int j0 = 0; j0 < n; j0 += width) {
       SrMask mask[SR_WINO_NV];
       for (int j = 0; j < SR_WINO_NV; j++)
@@ -218,20 +220,21 @@ run_chunk (const SrConv *conv, const SrMap *in, SrMap *out, SrWinoBlocks b, int 
   const int cin = conv->cin, cout = conv->cout;
   /* rows of V and M a whole number of vectors apart: aligned loads in the products */
   const int ns = (n + SR_LANES - 1) & ~(SR_LANES - 1);
+  const size_t vstride = sr_wino_pos_stride ((size_t) cin * ns);
+  const size_t mstride = sr_wino_pos_stride ((size_t) cout * ns);
   for (int ci = 0; ci < cin; ci++)
     for (int t = t0, nb; t < t0 + n; t += nb) {
       int by = t / b.bw, bx = t % b.bw;
       nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
-      input_transform (in, out, ci, by, bx, v + (size_t) ci * ns + (t - t0),
-          (size_t) cin * ns, nb);
+      input_transform (in, out, ci, by, bx, v + (size_t) ci * ns + (t - t0), vstride, nb);
     }
-  products (conv->packed, v, mm, cin, cout, n, ns);
+  products (conv->packed, v, mm, cin, cout, n, ns, vstride, mstride);
   for (int co = 0; co < cout; co++)
     for (int t = t0, nb; t < t0 + n; t += nb) {
       int by = t / b.bw, bx = t % b.bw;
       nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
-      output_transform (conv, mm + (size_t) co * ns + (t - t0), (size_t) cout * ns, co,
-          by, bx, nb, out);
+      output_transform (conv, mm + (size_t) co * ns + (t - t0), mstride, co, by, bx, nb,
+          out);
     }
 }
 
@@ -239,8 +242,8 @@ void
 SR_WINOGRAD_RUN (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
 {
   const SrWinoBlocks b = sr_wino_blocks (out->h, out->w);
-  float *v = scratch;                                                  /* [36][cin][n] */
-  float *mm = v + (size_t) SR_WINO_NPOS * SR_WINO_CHUNK * conv->cin;   /* [36][cout][n] */
+  float *v = scratch;   /* [36][cin][n] */
+  float *mm = v + SR_WINO_NPOS * sr_wino_pos_stride ((size_t) SR_WINO_CHUNK * conv->cin);
   const int total = b.bh * b.bw;
   for (int t0 = 0; t0 < total; t0 += SR_WINO_CHUNK)
     run_chunk (conv, in, out, b, t0, MIN (SR_WINO_CHUNK, total - t0), v, mm);
