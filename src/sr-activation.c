@@ -7,27 +7,32 @@
 
 #include "sr-cpu.h"
 
-/* tanh(x) = (e - 1) / (e + 1) with e = exp(2x) = 2^(2x log2 e), computed as 2^n * 2^f
- * (n whole, |f| <= 1/2) with a degree-7 Taylor polynomial for 2^f. Branch-free and
- * call-free so the compiler vectorises the loop; libm's tanhf took half the time of
- * a whole ESPCN frame. Maximum absolute error against tanh() in double precision:
- * below 4e-7 over all floats (tests/test-layers.c checks it on a dense sweep). */
-#define TANH_CLAMP 9.0f   /* tanh(9) = 1 - 3e-8: beyond it, 1 in float */
+/* tanh(x) = 1 - 2 / (e + 1) with e = exp(2x) = 2^t, t = 2x log2(e) = n + g (n whole,
+ * |g| <= 1/2), 2^g by the same degree-5 polynomial, fitted for relative error, as the
+ * SIMD kernels' sr_tanh (sr-simd-block.h): the portable tier and the SIMD tiers
+ * compute the same function. Branch-free and call-free so the compiler vectorises
+ * the loop; libm's tanhf took half the time of a whole ESPCN frame. Maximum absolute
+ * error against tanh() in double precision: below 4e-7 over all floats
+ * (tests/test-layers.c checks it on a dense sweep). */
+#define TANH_T_CLAMP 40.0f   /* |t| beyond it: tanh is +-1 in float */
 
 static inline float
 tanh_fast (float x)
 {
-  x = x < -TANH_CLAMP ? -TANH_CLAMP : x > TANH_CLAMP ? TANH_CLAMP : x;
   float t = x * 2.8853900817779268f;          /* 2x * log2(e) */
+  t = t < -TANH_T_CLAMP ? -TANH_T_CLAMP : t > TANH_T_CLAMP ? TANH_T_CLAMP : t;
   int n = (int) (t + 64.5f) - 64;             /* round to nearest, for |t| < 64 */
-  float f = (t - (float) n) * 0.6931471805599453f;   /* 2^(t-n) = e^f, |f| <= ln2/2 */
-  float p = 1.f + f * (1.f + f * (1.f / 2 + f * (1.f / 6 + f * (1.f / 24
-                  + f * (1.f / 120 + f * (1.f / 720 + f * (1.f / 5040)))))));
-  int32_t bits = (n + 127) << 23;             /* 2^n, exact for |n| < 27 */
+  float g = t - (float) n;
+  float p = 1.3276262907e-03f;
+  p = p * g + 9.6754767001e-03f;
+  p = p * g + 5.5507134646e-02f;
+  p = p * g + 2.4022121727e-01f;
+  p = p * g + 6.9314694405e-01f;
+  p = p * g + 1.0000001192e+00f;
+  int32_t bits = (n + 127) << 23;             /* 2^n, exact for |n| <= 40 */
   float scale;
   memcpy (&scale, &bits, sizeof scale);
-  float e = p * scale;
-  return (e - 1.f) / (e + 1.f);
+  return 1.f - 2.f / (p * scale + 1.f);
 }
 
 float

@@ -40,7 +40,8 @@ run_once (const Variant *v, guint64 iters, int n_threads)
   sum += v->fn (iters);
   gint64 end = g_get_monotonic_time ();
   peak_sink = sum;
-  return (BenchTiming) { 1, (end - start) / 1e6, bench_cpu_seconds () - cpu };
+  return (BenchTiming) { .frames = 1, .seconds = (end - start) / 1e6,
+    .cpu_seconds = bench_cpu_seconds () - cpu };
 }
 
 /* Rounds that take about @seconds on one thread; doubling from a small count also
@@ -59,7 +60,7 @@ calibrate (const Variant *v, double seconds)
 static void
 measure (const Variant *v, guint64 iters, BenchPeak *p)
 {
-  BenchTiming best = { 0, G_MAXDOUBLE, 0 };
+  BenchTiming best = { .seconds = G_MAXDOUBLE };
   for (int rep = 0; rep < 3; rep++) {
     BenchTiming t = run_once (v, iters, p->n_threads);
     if (t.seconds < best.seconds)

@@ -25,9 +25,7 @@ result_free (gpointer data)
 static char **
 child_environment (const char *const *vars)
 {
-  char **env = g_get_environ ();
-  for (const char *const *v = vars; v && v[0] && v[1]; v += 2)
-    env = g_environ_setenv (env, v[0], v[1], TRUE);
+  char **env = bench_environ_with (vars);
   const char *tunables = g_environ_getenv (env, "GLIBC_TUNABLES");
   char *value = tunables && *tunables
       ? g_strconcat (tunables, ":glibc.malloc.hugetlb=1", NULL)

@@ -25,12 +25,44 @@ typedef struct {
 } BenchOptions;
 
 /* @frames frames in @seconds of wall time, during which the process used
- * @cpu_seconds of CPU time; frames == 0: not measured. */
+ * @cpu_seconds of CPU time; frames == 0: not measured. Where each frame was timed
+ * alone, also the median and the fastest frame (0: not recorded): on a shared
+ * machine the mean swings with other tenants' load, the fastest frame much less. */
 typedef struct {
   int frames;
   double seconds;
   double cpu_seconds;
+  double median_frame_seconds, fastest_frame_seconds;
 } BenchTiming;
+
+static inline int
+bench_compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Sorts @frame_seconds (one per timed frame) and keeps its median and minimum. */
+static inline void
+bench_timing_set_frame_stats (BenchTiming *t, GArray *frame_seconds)
+{
+  if (frame_seconds->len == 0)
+    return;
+  g_array_sort (frame_seconds, bench_compare_doubles);
+  t->fastest_frame_seconds = g_array_index (frame_seconds, double, 0);
+  t->median_frame_seconds = g_array_index (frame_seconds, double, frame_seconds->len / 2);
+}
+
+/* This process's environment with the pairs @vars (name, value, ..., NULL; may be
+ * NULL) set: for the child processes that run under another setting. g_strfreev it. */
+static inline char **
+bench_environ_with (const char *const *vars)
+{
+  char **env = g_get_environ ();
+  for (const char *const *v = vars; v && v[0] && v[1]; v += 2)
+    env = g_environ_setenv (env, v[0], v[1], TRUE);
+  return env;
+}
 
 /* User and system time of the whole process, all threads. */
 static inline double

@@ -378,15 +378,22 @@ time_engine_with (const SrModel *model, const char *kernel, int width, int heigh
   sr_runner_process_u8 (runner, src, width, dst, (gsize) width * s);
 
   *timing = (BenchTiming) { 0 };
+  GArray *frame_seconds = g_array_new (FALSE, FALSE, sizeof (double));
   double cpu = bench_cpu_seconds ();
-  gint64 start = g_get_monotonic_time (), elapsed;
+  gint64 start = g_get_monotonic_time (), elapsed, before = start;
   do {
     sr_runner_process_u8 (runner, src, width, dst, (gsize) width * s);
-    elapsed = g_get_monotonic_time () - start;
+    gint64 after = g_get_monotonic_time ();
+    double frame = (after - before) / 1e6;
+    g_array_append_val (frame_seconds, frame);
+    before = after;
+    elapsed = after - start;
     timing->frames++;
     timing->seconds = elapsed / 1e6;
   } while (!bench_timing_done (timing, opt, elapsed));
   timing->cpu_seconds = bench_cpu_seconds () - cpu;
+  bench_timing_set_frame_stats (timing, frame_seconds);
+  g_array_free (frame_seconds, TRUE);
   g_free (src);
   g_free (dst);
   sr_runner_free (runner);
@@ -419,6 +426,8 @@ print_engine_row (const Bench *b, const BenchRow *r, const char *kernel,
   cell_text (row, kernel);
   cell_int (row, t->frames);
   cell_num (row, t->frames ? 1e3 * t->seconds / t->frames : 0, 2);
+  cell_num (row, 1e3 * t->median_frame_seconds, 2);
+  cell_num (row, 1e3 * t->fastest_frame_seconds, 2);
   cell_num (row, bench_timing_fps (t), 1);
   double gflops = engine_gflops (r->model, r->width, r->height, t);
   cell_num (row, gflops, 1);
@@ -433,7 +442,8 @@ measure_engine (Bench *b)
   printf ("\n## Engine alone: sr_runner_process_u8, %d threads, 8-bit luma in and out\n",
       b->opt.n_threads);
   print_table_header ((const char *[]) { "model", "scale", "input", "kernel", "frames",
-      "ms/frame", "fps", "GFLOP/s", "% of peak", "CPU share", NULL });
+      "ms/frame", "median ms", "fastest ms", "fps", "GFLOP/s", "% of peak",
+      "CPU share", NULL });
   for (guint i = 0; i < b->rows->len; i++) {
     BenchRow *r = &g_array_index (b->rows, BenchRow, i);
     GError *error = NULL;
@@ -456,7 +466,9 @@ measure_engine (Bench *b)
   }
   printf ("\nGFLOP/s = 2 x the model's multiply-adds per input pixel x input pixels "
       "x fps: the useful work (halos recomputed around tiles are not counted). The "
-      "bf16 rows (precision=bf16) are measured against the float32 peak too.\n");
+      "bf16 rows (precision=bf16) are measured against the float32 peak too. fps is "
+      "frames over the whole measurement; the median and fastest frames show how "
+      "much other load on the machine moved it.\n");
 }
 
 /* Where the time goes, step by step: each model at the first input size. */
@@ -588,15 +600,24 @@ print_torch_results (const Bench *b)
   }
 }
 
+/* The models' files, NULL-terminated, as bench_pytorch_run takes them (the strings
+ * belong to b->models). */
+static GPtrArray *
+model_paths (const Bench *b)
+{
+  GPtrArray *paths = g_ptr_array_new ();
+  for (guint i = 0; i < b->models->len; i++)
+    g_ptr_array_add (paths, ((BenchModel *) g_ptr_array_index (b->models, i))->path);
+  g_ptr_array_add (paths, NULL);
+  return paths;
+}
+
 static void
 measure_pytorch (Bench *b)
 {
   printf ("\n## PyTorch: the same networks and weights (bench_pytorch.py)\n\n");
   fflush (stdout);
-  GPtrArray *paths = g_ptr_array_new ();
-  for (guint i = 0; i < b->models->len; i++)
-    g_ptr_array_add (paths, ((BenchModel *) g_ptr_array_index (b->models, i))->path);
-  g_ptr_array_add (paths, NULL);
+  GPtrArray *paths = model_paths (b);
   char *setup = NULL, *message = NULL;
   BenchPytorchStatus status = bench_pytorch_run (SR_BENCH_PYTORCH_SCRIPT,
       (char **) paths->pdata, &b->opt, NULL, b->torch, &setup, &message);
@@ -783,9 +804,7 @@ child_engine_fps (const Bench *b, const BenchRow *r, const char *const *vars,
   char *threads = g_strdup_printf ("--threads=%d", b->opt.n_threads);
   char *argv[] = { self, arg, (char *) "--rss-model", r->model->path, seconds, frames,
     threads, NULL };
-  char **env = g_get_environ ();
-  for (const char *const *v = vars; v[0] && v[1]; v += 2)
-    env = g_environ_setenv (env, v[0], v[1], TRUE);
+  char **env = bench_environ_with (vars);
   char *out = NULL, corename[64] = "", levelname[16] = "";
   int status;
   double fps = 0;
@@ -868,10 +887,7 @@ measure_avx2_tier (Bench *b)
   }
   GPtrArray *torch = g_ptr_array_new ();
   if (!b->opt.no_pytorch) {
-    GPtrArray *paths = g_ptr_array_new ();
-    for (guint i = 0; i < b->models->len; i++)
-      g_ptr_array_add (paths, ((BenchModel *) g_ptr_array_index (b->models, i))->path);
-    g_ptr_array_add (paths, NULL);
+    GPtrArray *paths = model_paths (b);
     char *setup = NULL, *message = NULL;
     const char *const avx2_env[] = { "ONEDNN_MAX_CPU_ISA", "AVX2", "DNNL_MAX_CPU_ISA",
       "AVX2", NULL };
