@@ -14,21 +14,19 @@
  * the loop; libm's tanhf took half the time of a whole ESPCN frame. Maximum absolute
  * error against tanh() in double precision: below 4e-7 over all floats
  * (tests/test-layers.c checks it on a dense sweep). */
-#define TANH_T_CLAMP 40.0f   /* |t| beyond it: tanh is +-1 in float */
-
 static inline float
 tanh_fast (float x)
 {
-  float t = x * 2.8853900817779268f;          /* 2x * log2(e) */
-  t = t < -TANH_T_CLAMP ? -TANH_T_CLAMP : t > TANH_T_CLAMP ? TANH_T_CLAMP : t;
+  float t = x * SR_TANH_TWO_LOG2E;
+  t = t < -SR_TANH_T_CLAMP ? -SR_TANH_T_CLAMP : t > SR_TANH_T_CLAMP ? SR_TANH_T_CLAMP : t;
   int n = (int) (t + 64.5f) - 64;             /* round to nearest, for |t| < 64 */
   float g = t - (float) n;
-  float p = 1.3276262907e-03f;
-  p = p * g + 9.6754767001e-03f;
-  p = p * g + 5.5507134646e-02f;
-  p = p * g + 2.4022121727e-01f;
-  p = p * g + 6.9314694405e-01f;
-  p = p * g + 1.0000001192e+00f;
+  float p = SR_TANH_EXP2_C5;
+  p = p * g + SR_TANH_EXP2_C4;
+  p = p * g + SR_TANH_EXP2_C3;
+  p = p * g + SR_TANH_EXP2_C2;
+  p = p * g + SR_TANH_EXP2_C1;
+  p = p * g + SR_TANH_EXP2_C0;
   int32_t bits = (n + 127) << 23;             /* 2^n, exact for |n| <= 40 */
   float scale;
   memcpy (&scale, &bits, sizeof scale);

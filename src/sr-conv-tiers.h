@@ -27,6 +27,13 @@ sr_wino_pos_stride (size_t floats)
   return 16 * (lines | 1);
 }
 
+/* Floats a chunk's V (@channels = cin) or M (@channels = cout) takes. */
+static inline size_t
+sr_wino_chunk_floats (int channels)
+{
+  return SR_WINO_NPOS * sr_wino_pos_stride ((size_t) SR_WINO_CHUNK * channels);
+}
+
 /* The 4x4 blocks of an output map of @out_h x @out_w: @bh down, @bw across. */
 typedef struct {
   int bh, bw;

@@ -7,8 +7,7 @@
  * A layer goes in chunks of SR_WINO_CHUNK 4x4 blocks (in row-major block order, a
  * chunk may span block rows): the chunk's input transform V [36][cin][n], its 36
  * products M = U V [36][cout][n] (positions padded apart: sr_wino_pos_stride), then
- * its output transform, so that V and M stay in
- * L2. Transforms have SR_LANES blocks in the vector lanes. The products are ours, not
+ * its output transform, so that V and M stay in L2. Transforms have SR_LANES blocks in the vector lanes. The products are ours, not
  * a BLAS's: a register tile of SR_WINO_ROWS output channels x SR_WINO_NV vectors of
  * blocks (AVX-512: 8 x 48 in 24 zmm accumulators, AVX2: 4 x 24 in 12 ymm) runs over
  * the input channels with one broadcast weight per SR_WINO_NV FMAs; a V tile
@@ -267,8 +266,8 @@ void
 SR_WINOGRAD_RUN (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
 {
   const SrWinoBlocks b = sr_wino_blocks (out->h, out->w);
-  float *v = scratch;   /* [36][cin][n] */
-  float *mm = v + SR_WINO_NPOS * sr_wino_pos_stride ((size_t) SR_WINO_CHUNK * conv->cin);
+  float *v = scratch;                                  /* [36][cin][n] */
+  float *mm = v + sr_wino_chunk_floats (conv->cin);   /* [36][cout][n] */
   const int total = b.bh * b.bw;
   for (int t0 = 0; t0 < total; t0 += SR_WINO_CHUNK)
     run_chunk (conv, in, out, b, t0, MIN (SR_WINO_CHUNK, total - t0), v, mm);

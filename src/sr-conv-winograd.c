@@ -55,8 +55,7 @@ sr_conv_winograd_scratch_floats (const SrConv *conv, int out_h, int out_w)
   /* a chunk's V and M; the input is read where it is (no padded copy) */
   (void) out_h;
   (void) out_w;
-  return (size_t) SR_WINO_NPOS * (sr_wino_pos_stride ((size_t) SR_WINO_CHUNK * conv->cin)
-      + sr_wino_pos_stride ((size_t) SR_WINO_CHUNK * conv->cout));
+  return sr_wino_chunk_floats (conv->cin) + sr_wino_chunk_floats (conv->cout);
 }
 
 gboolean

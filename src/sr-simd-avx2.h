@@ -70,8 +70,6 @@ sr_ldexp (SrVec a, SrVec n)
  * apart (reads p[0 .. SR_PHASES_READ - 1]): a 4 x 4 transpose in each 128-bit half; columns 4 and 5
  * are 0 and 1 of the next block. */
 #define SR_PHASES_READ 36
-/* vectors that hold SR_PHASES_READ floats */
-#define SR_PHASES_VECS ((SR_PHASES_READ + SR_LANES - 1) / SR_LANES)
 SR_ALWAYS_INLINE void
 sr_load_phases6 (const float *p, SrVec *out)
 {

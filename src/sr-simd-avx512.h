@@ -78,8 +78,6 @@ SR_ALWAYS_INLINE SrVec sr_ldexp (SrVec a, SrVec n) { return _mm512_scalef_ps (a,
  * apart (reads p[0 .. SR_PHASES_READ - 1]). Two phases of 8 blocks per permute, then halves joined:
  * 10 shuffles for 6 columns (columns 4 and 5 are 0 and 1 of the next block). */
 #define SR_PHASES_READ 81
-/* vectors that hold SR_PHASES_READ floats */
-#define SR_PHASES_VECS ((SR_PHASES_READ + SR_LANES - 1) / SR_LANES)
 SR_ALWAYS_INLINE void
 sr_load_phases6 (const float *p, SrVec *out)
 {

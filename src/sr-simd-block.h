@@ -8,6 +8,9 @@
 #include "sr-activation.h"
 #include "sr-conv.h"
 
+/* Vectors that hold the SR_PHASES_READ floats sr_load_phases6 reads. */
+#define SR_PHASES_VECS ((SR_PHASES_READ + SR_LANES - 1) / SR_LANES)
+
 /* A block: SR_BLOCK_CO output channels x SR_BLOCK_NV vectors of SR_LANES pixels of one
  * row, in SR_BLOCK_CO x SR_BLOCK_NV accumulators. */
 typedef SrVec SrBlock[SR_BLOCK_NV][SR_BLOCK_CO];
@@ -69,15 +72,15 @@ sr_block_init (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb,
 static inline SrVec
 sr_tanh (SrVec x)
 {
-  SrVec t = sr_clamp_abs (sr_mul (x, sr_set1 (2.8853900817779268f)), 40.f);
+  SrVec t = sr_clamp_abs (sr_mul (x, sr_set1 (SR_TANH_TWO_LOG2E)), SR_TANH_T_CLAMP);
   SrVec n = sr_round (t);
   SrVec g = sr_sub (t, n);
-  SrVec p = sr_set1 (1.3276262907e-03f);
-  p = sr_fmadd (p, g, sr_set1 (9.6754767001e-03f));
-  p = sr_fmadd (p, g, sr_set1 (5.5507134646e-02f));
-  p = sr_fmadd (p, g, sr_set1 (2.4022121727e-01f));
-  p = sr_fmadd (p, g, sr_set1 (6.9314694405e-01f));
-  p = sr_fmadd (p, g, sr_set1 (1.0000001192e+00f));
+  SrVec p = sr_set1 (SR_TANH_EXP2_C5);
+  p = sr_fmadd (p, g, sr_set1 (SR_TANH_EXP2_C4));
+  p = sr_fmadd (p, g, sr_set1 (SR_TANH_EXP2_C3));
+  p = sr_fmadd (p, g, sr_set1 (SR_TANH_EXP2_C2));
+  p = sr_fmadd (p, g, sr_set1 (SR_TANH_EXP2_C1));
+  p = sr_fmadd (p, g, sr_set1 (SR_TANH_EXP2_C0));
   SrVec one = sr_set1 (1.f);
   SrVec r = sr_recip (sr_add (sr_ldexp (p, n), one));   /* e + 1 >= 1 */
   return sr_fnmadd (sr_set1 (2.f), r, one);
