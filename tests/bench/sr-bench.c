@@ -33,6 +33,7 @@ typedef struct {
   char *name;           /* file name without .safetensors */
   char *path;
   SrModel *model;
+  SrModel *gemm;        /* every layer's kernel forced to im2col + OpenBLAS */
   SrModel *bf16;        /* NULL where the CPU has no AVX512-BF16 */
 } BenchModel;
 
@@ -260,22 +261,56 @@ measure_peak (Bench *b)
 
 /* ---- 2. the engine alone ---- */
 
-/* A runner whose kernels are forced to @kernel ("gemm", say; NULL: chosen by
- * measurement as usual): the engine reads SR_CONV_KERNEL when it makes a runner. */
+/* SR_CONV_KERNEL set to @kernel for a while: a model reads it when it is loaded
+ * (it packs each layer's weights for the forced kernel) and a runner when it is
+ * made (it then keeps the model's kernels instead of timing candidates). */
+static char *
+force_kernel_begin (const char *kernel)
+{
+  char *saved = g_strdup (g_getenv ("SR_CONV_KERNEL"));
+  g_setenv ("SR_CONV_KERNEL", kernel, TRUE);
+  return saved;
+}
+
+static void
+force_kernel_end (char *saved)
+{
+  if (saved)
+    g_setenv ("SR_CONV_KERNEL", saved, TRUE);
+  else
+    g_unsetenv ("SR_CONV_KERNEL");
+  g_free (saved);
+}
+
+static SrModel *
+model_with_kernel (const char *path, const char *kernel, GError **error)
+{
+  char *saved = force_kernel_begin (kernel);
+  SrModel *model = sr_model_new_from_file (path, error);
+  force_kernel_end (saved);
+  return model;
+}
+
+/* A runner of @model (loaded by model_with_kernel) that runs @kernel in every
+ * layer, checked: a row labelled "gemm" must not time the chosen kernels. NULL
+ * @kernel: chosen by measurement as usual. */
 static SrRunner *
 runner_with_kernel (const SrModel *model, int width, int height, int n_threads,
     const char *kernel, GError **error)
 {
   if (kernel == NULL)
     return sr_runner_new (model, width, height, n_threads, error);
-  char *saved = g_strdup (g_getenv ("SR_CONV_KERNEL"));
-  g_setenv ("SR_CONV_KERNEL", kernel, TRUE);
+  char *saved = force_kernel_begin (kernel);
   SrRunner *runner = sr_runner_new (model, width, height, n_threads, error);
-  if (saved)
-    g_setenv ("SR_CONV_KERNEL", saved, TRUE);
-  else
-    g_unsetenv ("SR_CONV_KERNEL");
-  g_free (saved);
+  force_kernel_end (saved);
+  for (int i = 0; runner && i < sr_model_get_n_steps (model); i++) {
+    const char *ran = sr_runner_get_step_kernel (runner, i);
+    if (ran && !g_str_equal (ran, kernel)) {
+      g_set_error (error, bench_error_quark (), 0, "step %d runs %s, not the forced %s",
+          i, ran, kernel);
+      g_clear_pointer (&runner, sr_runner_free);
+    }
+  }
   return runner;
 }
 
@@ -286,6 +321,7 @@ bench_model_free (gpointer data)
   g_free (m->name);
   g_free (m->path);
   sr_model_free (m->model);
+  sr_model_free (m->gemm);
   sr_model_free (m->bf16);
   g_free (m);
 }
@@ -302,6 +338,10 @@ bench_model_load (const char *path, GError **error)
   char *base = g_path_get_basename (path);
   m->name = g_strndup (base, strlen (base) - strlen (".safetensors"));
   g_free (base);
+  if (gemm_row () && (m->gemm = model_with_kernel (path, "gemm", error)) == NULL) {
+    bench_model_free (m);
+    return NULL;
+  }
   if (__builtin_cpu_supports ("avx512bf16")) {
     if ((m->bf16 = sr_model_new_from_file (path, error)) == NULL) {
       bench_model_free (m);
@@ -448,7 +488,7 @@ measure_engine (Bench *b)
     BenchRow *r = &g_array_index (b->rows, BenchRow, i);
     GError *error = NULL;
     if (!time_engine (r->model->model, r->width, r->height, &b->opt, &r->engine, &error)
-        || (gemm_row () && !time_engine_with (r->model->model, "gemm", r->width,
+        || (gemm_row () && !time_engine_with (r->model->gemm, "gemm", r->width,
                 r->height, &b->opt, &r->gemm, &error))
         || (r->model->bf16 && !time_engine (r->model->bf16, r->width, r->height,
                 &b->opt, &r->bf16, &error))) {
