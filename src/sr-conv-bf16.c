@@ -98,6 +98,7 @@ pad_input_bf16 (const SrMap *in, int y0, int x0, int ph, int pw, guint32 *pad, i
 #define SR_CONV_SPAN conv_span_bf16
 #define SR_CONV_ROWS conv_rows_bf16
 #define SR_CONV_BLOCKS conv_blocks_bf16
+#define SR_CONV_BLOCK conv_block_bf16
 #define SR_MADD(acc, v, w) \
   ((acc) = _mm512_dpbf16_ps ((acc), (__m512bh) (v), (__m512bh) (w)))
 #include "sr-conv-rows.h"
@@ -110,5 +111,6 @@ sr_conv_direct_bf16 (const SrConv *conv, const SrMap *in, SrMap *out, float *scr
   guint32 *pad = (guint32 *) scratch;
   pad_input_bf16 (in, out->y0 + first, out->x0 + first, ph, out->w + k - 1, pad, stride);
   /* the pairs are 32-bit lanes: the float32 loads and broadcasts carry them */
-  conv_blocks_bf16 (conv, (const float *) pad, (size_t) ph * stride, stride, np, out);
+  conv_blocks_bf16 (conv, (const float *) pad, (size_t) ph * stride, stride, np, out,
+      NULL);
 }

@@ -13,16 +13,34 @@
  * The inner loop has no border tests: it reads the input map in place where the map
  * holds the whole window, else a zero-padded copy of it. Weights are repacked once
  * at load time, block after block, as [cin][k][k][block width] so the broadcasts of
- * a tap are adjacent. Bias and the activation are applied in registers before the
- * one store. */
+ * a tap are adjacent, followed by which channels each tap feeds (taps_used()). Bias
+ * and the activation are applied in registers before the one store. */
 #include <string.h>
 
 #include "sr-conv.h"
 
+/* Floats of the packed weights; after them one word that says whether some tap feeds
+ * only some of a block's channels, then the bits of the channels each tap feeds, kk
+ * words for every SR_BLOCK_SMALL_CO channels (sr-conv-rows.h). */
+static size_t
+packed_weight_floats (const SrConv *conv)
+{
+  return (size_t) sr_block_padded_cout (conv->cout) * conv->cin * conv->k * conv->k;
+}
+
 size_t
 SR_DIRECT_PACKED_FLOATS (const SrConv *conv)
 {
-  return (size_t) sr_block_padded_cout (conv->cout) * conv->cin * conv->k * conv->k;
+  return packed_weight_floats (conv)
+      + 1 + (size_t) sr_block_padded_cout (conv->cout) / SR_BLOCK_SMALL_CO * conv->k * conv->k;
+}
+
+/* NULL where every tap feeds every channel. */
+static const guint32 *
+taps_used (const SrConv *conv)
+{
+  const guint32 *words = (const guint32 *) (conv->packed + packed_weight_floats (conv));
+  return words[0] ? words + 1 : NULL;
 }
 
 void
@@ -30,18 +48,29 @@ SR_DIRECT_PACK (const SrConv *conv, float *packed)
 {
   int kk = conv->k * conv->k, cin = conv->cin;
   memset (packed, 0, sizeof (float) * SR_DIRECT_PACKED_FLOATS (conv));
+  guint32 *sparse = (guint32 *) (packed + packed_weight_floats (conv)), *used = sparse + 1;
   for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
     int cb = sr_block_width (conv->cout, co0);
     float *dst = packed + (size_t) co0 * cin * kk;   /* every earlier block is full */
+    guint32 *block_used = used + co0 / SR_BLOCK_SMALL_CO * kk;
     for (int ci = 0; ci < cin; ci++)
       for (int t = 0; t < kk; t++)
-        for (int c = 0; c < cb && co0 + c < conv->cout; c++)
-          dst[(ci * kk + t) * cb + c] = conv->weight[((co0 + c) * cin + ci) * kk + t];
+        for (int c = 0; c < cb && co0 + c < conv->cout; c++) {
+          float w = conv->weight[((co0 + c) * cin + ci) * kk + t];
+          dst[(ci * kk + t) * cb + c] = w;
+          if (w != 0.f)
+            block_used[t] |= 1u << c;
+        }
+    for (int t = 0; t < kk; t++)
+      for (int c = 0; c < cb && co0 + c < conv->cout; c++)
+        if (!(block_used[t] >> c & 1))
+          *sparse = 1;
   }
 }
 
 #define SR_CONV_SPAN conv_span
 #define SR_CONV_ROWS conv_rows
+#define SR_CONV_BLOCK conv_block
 #define SR_CONV_BLOCKS conv_blocks
 #define SR_MADD(acc, v, w) ((acc) = sr_fmadd ((v), (w), (acc)))
 #include "sr-conv-rows.h"
@@ -69,5 +98,5 @@ SR_DIRECT_RUN (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
     src = scratch;
   }
 
-  conv_blocks (conv, src, plane, stride, cin, out);
+  conv_blocks (conv, src, plane, stride, cin, out, taps_used (conv));
 }
