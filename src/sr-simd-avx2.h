@@ -55,6 +55,10 @@ SR_ALWAYS_INLINE SrVec sr_fmadd (SrVec a, SrVec b, SrVec c)
 { return _mm256_fmadd_ps (a, b, c); }
 SR_ALWAYS_INLINE SrVec sr_fnmadd (SrVec a, SrVec b, SrVec c)
 { return _mm256_fnmadd_ps (a, b, c); }
+/* PReLU, max(a, 0) + slope x min(a, 0): three operations (vblendvps is three micro-ops
+ * on Intel cores) */
+SR_ALWAYS_INLINE SrVec sr_prelu (SrVec a, SrVec slope)
+{ return _mm256_fmadd_ps (slope, sr_min (a, sr_zero ()), sr_max (a, sr_zero ())); }
 SR_ALWAYS_INLINE SrVec sr_round (SrVec a)
 { return _mm256_round_ps (a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 /* a x 2^n for whole n (|n| < 126): n goes into the exponent bits of a factor */

@@ -73,6 +73,13 @@ sr_clamp_abs (SrVec a, float bound)
 }
 /* a x 2^n for whole n */
 SR_ALWAYS_INLINE SrVec sr_ldexp (SrVec a, SrVec n) { return _mm512_scalef_ps (a, n); }
+/* PReLU, a where a >= 0 else a x slope: a compare into a mask and a masked multiply */
+SR_ALWAYS_INLINE SrVec
+sr_prelu (SrVec a, SrVec slope)
+{
+  return _mm512_mask_mul_ps (a, _mm512_cmp_ps_mask (a, _mm512_setzero_ps (), _CMP_LT_OQ),
+      a, slope);
+}
 
 /* out[k] lane t = p[4t + k], k = 0 .. 5: columns k of 16 Winograd blocks 4 pixels
  * apart (reads p[0 .. SR_PHASES_READ - 1]). Two phases of 8 blocks per permute, then halves joined:

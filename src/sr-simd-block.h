@@ -95,7 +95,7 @@ sr_activate (SrVec v, SrActivation act, float slope)
     case SR_ACT_RELU:
       return sr_max (v, sr_zero ());
     case SR_ACT_PRELU:
-      return sr_add (sr_max (v, sr_zero ()), sr_mul (sr_set1 (slope), sr_min (v, sr_zero ())));
+      return sr_prelu (v, sr_set1 (slope));
     default:
       return v;
   }
