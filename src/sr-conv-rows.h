@@ -55,7 +55,7 @@ SR_CONV_SPAN (const SrConv *conv, const float *wb, const guint32 *used, const fl
         for (int c = 0; c < cb; c++) {
           if (!(feeds >> c & 1))
             continue;
-          SrVec w = sr_set1 (wt[c]);
+          SrVec w = sr_tap_weight (sr_tap_weights (wt, cb), c);
 #pragma GCC unroll 2
           for (int r = 0; r < rb; r++)
 #pragma GCC unroll 3
@@ -83,9 +83,23 @@ SR_CONV_ROWS (const SrConv *conv, const float *wb, const guint32 *used, const fl
   G_STATIC_ASSERT (SR_BLOCK_NV == 3);
   const int block = SR_LANES * SR_BLOCK_NV;
   int x = 0;
+#if SR_MASKED_LOADS_FREE
   for (; out->w - x > block - SR_LANES; x += block)
     SR_CONV_SPAN (conv, wb, used, src, plane, stride, n_planes, out, co0, nco, y, x, cb, rb,
         SR_BLOCK_NV);
+#else
+  /* whole blocks in a loop of their own: its condition tells the compiler the block
+   * needs no mask, and so no partial loads in the loop (merged with the plain ones,
+   * they made GCC spill the accumulators) */
+  for (; out->w - x >= block; x += block)
+    SR_CONV_SPAN (conv, wb, used, src, plane, stride, n_planes, out, co0, nco, y, x, cb, rb,
+        SR_BLOCK_NV);
+  if (out->w - x > block - SR_LANES) {
+    SR_CONV_SPAN (conv, wb, used, src, plane, stride, n_planes, out, co0, nco, y, x, cb, rb,
+        SR_BLOCK_NV);
+    return;
+  }
+#endif
   if (x >= out->w)
     return;
   if (out->w - x <= SR_LANES)

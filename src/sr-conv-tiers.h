@@ -65,3 +65,10 @@ void sr_direct_pack_avx2 (const SrConv *conv, float *packed);
 void sr_direct_run_avx2 (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);
 void sr_winograd_run_avx2 (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);
 #endif
+
+#if SR_NEON
+size_t sr_direct_packed_floats_neon (const SrConv *conv);
+void sr_direct_pack_neon (const SrConv *conv, float *packed);
+void sr_direct_run_neon (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);
+void sr_winograd_run_neon (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch);
+#endif

@@ -183,7 +183,7 @@ product_tile (const float *u, int cin, const float *v, int n, float *m, const in
           : sr_maskz_loadu (mask[j], v + (size_t) ci * n + SR_LANES * j);
 #pragma GCC unroll 8
     for (int r = 0; r < rows; r++) {
-      SrVec w = sr_set1 (u[(r / 4) * cin * 4 + ci * 4 + r % 4]);
+      SrVec w = sr_tap_weight (sr_tap_weights (u + (r / 4) * cin * 4 + ci * 4, 4), r % 4);
 #pragma GCC unroll 4
       for (int j = 0; j < SR_WINO_NV; j++)
         acc[r][j] = sr_fmadd (x[j], w, acc[r][j]);

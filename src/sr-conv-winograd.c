@@ -61,7 +61,7 @@ sr_conv_winograd_scratch_floats (const SrConv *conv, int out_h, int out_w)
 gboolean
 sr_conv_winograd_available (void)
 {
-  return sr_cpu_level () >= SR_CPU_AVX2;
+  return sr_cpu_has_simd ();
 }
 
 void
@@ -74,6 +74,11 @@ sr_conv_winograd (const SrConv *conv, const SrMap *in, SrMap *out, float *scratc
       return;
     case SR_CPU_AVX2:
       sr_winograd_run_avx2 (conv, in, out, scratch);
+      return;
+#endif
+#if SR_NEON
+    case SR_CPU_NEON:
+      sr_winograd_run_neon (conv, in, out, scratch);
       return;
 #endif
     default:

@@ -19,7 +19,7 @@ winograd_fits (const SrConv *conv)
   if (conv->k != 3 || conv->shift != 0 || conv->cin < 8 || conv->cout < 8
       || !sr_conv_winograd_available ())
     return FALSE;
-  return conv->cin * conv->cout >= (sr_cpu_level () >= SR_CPU_AVX512 ? 384 : 64);
+  return conv->cin * conv->cout >= (sr_cpu_level () == SR_CPU_AVX512 ? 384 : 64);
 }
 
 size_t
@@ -60,14 +60,14 @@ sr_conv_bf16_pack (const SrConv *conv, float *packed)
 gboolean
 sr_conv_direct_available (void)
 {
-  return sr_cpu_level () >= SR_CPU_AVX2;
+  return sr_cpu_has_simd ();
 }
 
 gboolean
 sr_conv_bf16_available (void)
 {
 #if SR_X86
-  return sr_cpu_level () >= SR_CPU_AVX512 && __builtin_cpu_supports ("avx512bf16");
+  return sr_cpu_level () == SR_CPU_AVX512 && __builtin_cpu_supports ("avx512bf16");
 #else
   return FALSE;
 #endif
@@ -82,6 +82,10 @@ sr_conv_direct_packed_floats (const SrConv *conv)
       return sr_direct_packed_floats_avx512 (conv);
     case SR_CPU_AVX2:
       return sr_direct_packed_floats_avx2 (conv);
+#endif
+#if SR_NEON
+    case SR_CPU_NEON:
+      return sr_direct_packed_floats_neon (conv);
 #endif
     default:
       return 0;
@@ -100,6 +104,11 @@ sr_conv_direct_pack (const SrConv *conv, float *packed)
       sr_direct_pack_avx2 (conv, packed);
       return;
 #endif
+#if SR_NEON
+    case SR_CPU_NEON:
+      sr_direct_pack_neon (conv, packed);
+      return;
+#endif
     default:
       return;
   }
@@ -115,6 +124,11 @@ sr_conv_direct (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
       return;
     case SR_CPU_AVX2:
       sr_direct_run_avx2 (conv, in, out, scratch);
+      return;
+#endif
+#if SR_NEON
+    case SR_CPU_NEON:
+      sr_direct_run_neon (conv, in, out, scratch);
       return;
 #endif
     default:

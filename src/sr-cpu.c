@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static const char *const level_names[] = { "portable", "avx2", "avx512" };
+static const char *const level_names[] = { "portable", "avx2", "avx512", "neon" };
 
 static SrCpuLevel
 detect (void)
@@ -16,7 +16,18 @@ detect (void)
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
     return SR_CPU_AVX2;
 #endif
+#if SR_NEON
+  return SR_CPU_NEON;
+#endif
   return SR_CPU_PORTABLE;
+}
+
+/* Whether a CPU whose best level is @best can run at @level. */
+static gboolean
+can_run (SrCpuLevel level, SrCpuLevel best)
+{
+  return level == best || level == SR_CPU_PORTABLE
+      || (level == SR_CPU_AVX2 && best == SR_CPU_AVX512);
 }
 
 static SrCpuLevel
@@ -26,14 +37,15 @@ decide (void)
   const char *asked = g_getenv ("SR_CPU_LEVEL");
   if (!asked || !*asked)
     return best;
-  for (int l = SR_CPU_PORTABLE; l <= SR_CPU_AVX512; l++)
+  for (int l = SR_CPU_PORTABLE; l <= SR_CPU_NEON; l++)
     if (strcmp (asked, level_names[l]) == 0) {
-      if ((SrCpuLevel) l > best)
-        g_warning ("SR_CPU_LEVEL=%s: this CPU has only %s", asked, level_names[best]);
-      return MIN ((SrCpuLevel) l, best);
+      if (can_run ((SrCpuLevel) l, best))
+        return (SrCpuLevel) l;
+      g_warning ("SR_CPU_LEVEL=%s: this CPU has only %s", asked, level_names[best]);
+      return best;
     }
-  g_warning ("SR_CPU_LEVEL=%s is not one of avx512, avx2, portable: using %s", asked,
-      level_names[best]);
+  g_warning ("SR_CPU_LEVEL=%s is not one of avx512, avx2, neon, portable: using %s",
+      asked, level_names[best]);
   return best;
 }
 

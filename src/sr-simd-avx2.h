@@ -20,6 +20,9 @@ typedef __m256i SrMask;
 #define SR_WINO_ROWS 4
 #define SR_WINO_NV 3
 
+/* sr-conv-rows.h: vmaskmovps: one instruction */
+#define SR_MASKED_LOADS_FREE 1
+
 #define SR_ALWAYS_INLINE static inline __attribute__ ((always_inline))
 
 SR_ALWAYS_INLINE SrMask
@@ -111,5 +114,13 @@ sr_store_interleave4 (float *dst, const SrVec *r, int n)
       _mm256_maskstore_ps (dst + 8 * k, sr_mask_first (n - 8 * k), q[k]);
   }
 }
+
+/* A tap's weights for the @cb channels of a block, and the broadcast of channel @c's
+ * (vbroadcastss from memory). */
+typedef const float *SrTapWeights;
+SR_ALWAYS_INLINE SrTapWeights sr_tap_weights (const float *wt, const int cb)
+{ (void) cb; return wt; }
+SR_ALWAYS_INLINE SrVec sr_tap_weight (SrTapWeights tw, const int c)
+{ return _mm256_set1_ps (tw[c]); }
 
 #include "sr-simd-block.h"

@@ -25,6 +25,9 @@ typedef __mmask16 SrMask;
 #define SR_WINO_ROWS 8
 #define SR_WINO_NV 3
 
+/* sr-conv-rows.h: a masked load or store is one instruction, as fast as a plain one */
+#define SR_MASKED_LOADS_FREE 1
+
 #define SR_ALWAYS_INLINE static inline __attribute__ ((always_inline))
 
 /* The first @n lanes (none if n <= 0, all if n >= 16). */
@@ -132,5 +135,13 @@ sr_store_interleave4 (float *dst, const SrVec *r, int n)
   for (int k = 0; k < 4 && n > 16 * k; k++)
     _mm512_mask_storeu_ps (dst + 16 * k, sr_mask_first (n - 16 * k), q[k]);
 }
+
+/* A tap's weights for the @cb channels of a block, and the broadcast of channel @c's:
+ * x86 broadcasts each from memory (an operand of the FMA with AVX-512). */
+typedef const float *SrTapWeights;
+SR_ALWAYS_INLINE SrTapWeights sr_tap_weights (const float *wt, const int cb)
+{ (void) cb; return wt; }
+SR_ALWAYS_INLINE SrVec sr_tap_weight (SrTapWeights tw, const int c)
+{ return _mm512_set1_ps (tw[c]); }
 
 #include "sr-simd-block.h"

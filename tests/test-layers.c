@@ -2,7 +2,8 @@
 /* Each convolution kernel against the plain reference, on random data of odd sizes,
  * with maps that reach past the image border (zero padding) and maps that do not.
  * The SIMD kernels run at the level sr_cpu_level() decides: tests/meson.build runs
- * this once per level (SR_CPU_LEVEL=avx512, avx2, portable) so every tier is checked. */
+ * this once per level (SR_CPU_LEVEL=avx512, avx2, portable; neon on AArch64) so every
+ * tier is checked. */
 #include <math.h>
 #include <string.h>
 
@@ -307,7 +308,8 @@ main (int argc, char **argv)
           || (strcmp (asked, "avx2") == 0 && __builtin_cpu_supports ("avx2")
               && __builtin_cpu_supports ("fma"))
           || (strcmp (asked, "avx512") == 0 && __builtin_cpu_supports ("avx512f")
-              && __builtin_cpu_supports ("avx512dq"))))
+              && __builtin_cpu_supports ("avx512dq"))
+          || (strcmp (asked, "neon") == 0 && SR_NEON)))
     g_assert_cmpstr (sr_cpu_level_name (), ==, asked);
   g_test_message ("SIMD level: %s", sr_cpu_level_name ());
   g_test_add_func ("/layers/conv-kernels-match-reference", test_conv_kernels_match_reference);
