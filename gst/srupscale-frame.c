@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "srupscale-frame.h"
 
+#include "srupscale-chroma.h"
 #include "srupscale-rgb.h"
 
 /* A frame of our own, allocated once per caps. */
@@ -17,9 +18,12 @@ struct _SrFramePath {
   Scratch lo, hi, lo_alpha, hi_alpha;
   /* RGB only: Cb and Cr planes of lo and hi seen as GRAY8 frames (same buffers) */
   GstVideoInfo lo_plane[2], hi_plane[2];
-  /* YUV: chroma lo -> hi, bicubic (it scales luma too, which the network
-   * overwrites); RGB: one GRAY8 plane lo -> hi (Cb, Cr and alpha in turn) */
+  /* YUV the chroma scaler does not handle: chroma lo -> hi, bicubic (it scales luma
+   * too, which the network overwrites); RGB: one GRAY8 plane lo -> hi (Cb, Cr and
+   * alpha in turn) */
   GstVideoConverter *chroma;
+  /* 8-bit planar YUV: the chroma planes alone (srupscale-chroma.h) */
+  SrChromaScaler *chroma_planes;
 };
 
 /* Catmull-Rom (B = 0, C = 0.5), the bicubic of the SR literature; GStreamer's
@@ -92,8 +96,11 @@ sr_frame_path_new (const GstVideoInfo *in_info, const GstVideoInfo *out_info,
       scratch_init (&path->hi_alpha, GST_VIDEO_FORMAT_GRAY8, W, H);
     }
   } else if (!GST_VIDEO_INFO_IS_GRAY (in_info)) {
-    path->chroma = gst_video_converter_new (in_info, out_info,
-        converter_config (n_threads));
+    path->chroma_planes = sr_chroma_scaler_new (in_info, out_info,
+        out_info->width / in_info->width);
+    if (path->chroma_planes == NULL)
+      path->chroma = gst_video_converter_new (in_info, out_info,
+          converter_config (n_threads));
   }
   return path;
 }
@@ -104,6 +111,7 @@ sr_frame_path_free (SrFramePath *path)
   if (path == NULL)
     return;
   g_clear_pointer (&path->chroma, gst_video_converter_free);
+  g_clear_pointer (&path->chroma_planes, sr_chroma_scaler_free);
   scratch_clear (&path->lo);
   scratch_clear (&path->hi);
   scratch_clear (&path->lo_alpha);
@@ -203,7 +211,9 @@ sr_frame_path_process (SrFramePath *path, SrRunner *runner, const GstVideoFrame 
 {
   if (path->is_rgb)
     return process_rgb (path, runner, in, out);
-  if (path->chroma)
+  if (path->chroma_planes)
+    sr_chroma_scaler_process (path->chroma_planes, in, out);
+  else if (path->chroma)
     gst_video_converter_frame (path->chroma, in, out);
   upscale_luma (runner, in, out);
   return TRUE;

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "srupscale-chroma.h"
+
+#include <math.h>
+
+/* Where each output sample of one dimension reads: 4 input samples (those past the
+ * plane's edge clamped to it) with Catmull-Rom weights. */
+typedef struct {
+  int index[4];
+  float weight[4];
+} Taps;
+
+struct _SrChromaScaler {
+  int in_w, in_h, out_w, out_h;   /* of a chroma plane */
+  Taps *columns, *rows;           /* out_w, out_h */
+  /* input rows filtered along x, out_w floats each, the 4 the current output row
+   * reads: slot r % 4 holds input row r, whose number is in @slot_row */
+  float *filtered[4];
+  int slot_row[4];
+};
+
+/* Catmull-Rom (B = 0, C = 0.5) at fraction t of the way from sample 0 to sample 1,
+ * for samples -1, 0, 1, 2. */
+static void
+catmull_rom (double t, float *w)
+{
+  double t2 = t * t, t3 = t2 * t;
+  w[0] = (float) ((-t3 + 2 * t2 - t) / 2);
+  w[1] = (float) ((3 * t3 - 5 * t2 + 2) / 2);
+  w[2] = (float) ((-3 * t3 + 4 * t2 + t) / 2);
+  w[3] = (float) ((t3 - t2) / 2);
+}
+
+/* One dimension: @n_out samples from @n_in of chroma subsampled by @sub (1, 2) against
+ * luma, cosited with the first luma sample of its @sub or centred among them. In
+ * units of the low-resolution luma grid (sample k covers [k, k + 1)), output sample j
+ * lies at (sub j + c) / scale and input sample i at sub i + c, c = 1/2 (cosited) or
+ * sub / 2 (centred). */
+static Taps *
+make_taps (int n_in, int n_out, int sub, gboolean cosited, int scale)
+{
+  Taps *taps = g_new (Taps, n_out);
+  double c = cosited ? 0.5 : sub / 2.0;
+  for (int j = 0; j < n_out; j++) {
+    double u = ((sub * j + c) / scale - c) / sub;   /* in input samples */
+    double base = floor (u);
+    for (int k = 0; k < 4; k++)
+      taps[j].index[k] = CLAMP ((int) base - 1 + k, 0, n_in - 1);
+    catmull_rom (u - base, taps[j].weight);
+  }
+  return taps;
+}
+
+static gboolean
+format_handled (const GstVideoInfo *info)
+{
+  switch (GST_VIDEO_INFO_FORMAT (info)) {
+    case GST_VIDEO_FORMAT_I420:
+    case GST_VIDEO_FORMAT_YV12:
+    case GST_VIDEO_FORMAT_Y42B:
+    case GST_VIDEO_FORMAT_Y444:
+      /* DV's alternate-line siting is left to GstVideoConverter */
+      return !(info->chroma_site & GST_VIDEO_CHROMA_SITE_ALT_LINE);
+    default:
+      return FALSE;
+  }
+}
+
+SrChromaScaler *
+sr_chroma_scaler_new (const GstVideoInfo *in_info, const GstVideoInfo *out_info,
+    int scale)
+{
+  if (!format_handled (in_info) || scale < 1)
+    return NULL;
+  const GstVideoFormatInfo *finfo = in_info->finfo;
+  SrChromaScaler *s = g_new0 (SrChromaScaler, 1);
+  s->in_w = GST_VIDEO_INFO_COMP_WIDTH (in_info, GST_VIDEO_COMP_U);
+  s->in_h = GST_VIDEO_INFO_COMP_HEIGHT (in_info, GST_VIDEO_COMP_U);
+  s->out_w = GST_VIDEO_INFO_COMP_WIDTH (out_info, GST_VIDEO_COMP_U);
+  s->out_h = GST_VIDEO_INFO_COMP_HEIGHT (out_info, GST_VIDEO_COMP_U);
+  int wsub = 1 << GST_VIDEO_FORMAT_INFO_W_SUB (finfo, GST_VIDEO_COMP_U);
+  int hsub = 1 << GST_VIDEO_FORMAT_INFO_H_SUB (finfo, GST_VIDEO_COMP_U);
+  s->columns = make_taps (s->in_w, s->out_w, wsub,
+      (in_info->chroma_site & GST_VIDEO_CHROMA_SITE_H_COSITED) != 0, scale);
+  s->rows = make_taps (s->in_h, s->out_h, hsub,
+      (in_info->chroma_site & GST_VIDEO_CHROMA_SITE_V_COSITED) != 0, scale);
+  for (int i = 0; i < 4; i++) {
+    s->filtered[i] = g_new (float, s->out_w);
+    s->slot_row[i] = -1;
+  }
+  return s;
+}
+
+void
+sr_chroma_scaler_free (SrChromaScaler *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->columns);
+  g_free (s->rows);
+  for (int i = 0; i < 4; i++)
+    g_free (s->filtered[i]);
+  g_free (s);
+}
+
+/* Input row @r along x into its slot, unless it is there already. */
+static const float *
+filtered_row (SrChromaScaler *s, const guint8 *plane, int stride, int r)
+{
+  int slot = r % 4;
+  float *dst = s->filtered[slot];
+  if (s->slot_row[slot] == r)
+    return dst;
+  const guint8 *src = plane + (gsize) r * stride;
+  for (int j = 0; j < s->out_w; j++) {
+    const Taps *t = &s->columns[j];
+    dst[j] = t->weight[0] * src[t->index[0]] + t->weight[1] * src[t->index[1]]
+        + t->weight[2] * src[t->index[2]] + t->weight[3] * src[t->index[3]];
+  }
+  s->slot_row[slot] = r;
+  return dst;
+}
+
+static void
+scale_plane (SrChromaScaler *s, const guint8 *in, int in_stride, guint8 *out,
+    int out_stride)
+{
+  for (int i = 0; i < 4; i++)
+    s->slot_row[i] = -1;
+  for (int y = 0; y < s->out_h; y++) {
+    const Taps *t = &s->rows[y];
+    const float *r[4];
+    for (int k = 0; k < 4; k++)
+      r[k] = filtered_row (s, in, in_stride, t->index[k]);
+    const float w0 = t->weight[0], w1 = t->weight[1], w2 = t->weight[2],
+        w3 = t->weight[3];
+    guint8 *dst = out + (gsize) y * out_stride;
+    for (int x = 0; x < s->out_w; x++) {
+      float v = w0 * r[0][x] + w1 * r[1][x] + w2 * r[2][x] + w3 * r[3][x];
+      v = v < 0.f ? 0.f : v > 255.f ? 255.f : v;   /* the filter overshoots at edges */
+      dst[x] = (guint8) (v + 0.5f);
+    }
+  }
+}
+
+void
+sr_chroma_scaler_process (SrChromaScaler *s, const GstVideoFrame *in, GstVideoFrame *out)
+{
+  static const int components[2] = { GST_VIDEO_COMP_U, GST_VIDEO_COMP_V };
+  for (int i = 0; i < 2; i++) {
+    int c = components[i];
+    scale_plane (s, GST_VIDEO_FRAME_COMP_DATA (in, c), GST_VIDEO_FRAME_COMP_STRIDE (in, c),
+        GST_VIDEO_FRAME_COMP_DATA (out, c), GST_VIDEO_FRAME_COMP_STRIDE (out, c));
+  }
+}
