@@ -311,6 +311,11 @@ main (int argc, char **argv)
               && __builtin_cpu_supports ("avx512dq"))
           || (strcmp (asked, "neon") == 0 && SR_NEON)))
     g_assert_cmpstr (sr_cpu_level_name (), ==, asked);
+#if SR_NEON
+  /* every AArch64 CPU has NEON: its tier, not the portable path, unless asked */
+  if (!asked)
+    g_assert_cmpstr (sr_cpu_level_name (), ==, "neon");
+#endif
   g_test_message ("SIMD level: %s", sr_cpu_level_name ());
   g_test_add_func ("/layers/conv-kernels-match-reference", test_conv_kernels_match_reference);
   g_test_add_func ("/layers/activations", test_activations);
