@@ -20,7 +20,8 @@ typedef __m256i SrMask;
 #define SR_WINO_ROWS 4
 #define SR_WINO_NV 3
 
-/* sr-conv-rows.h: vmaskmovps: one instruction */
+/* sr-conv-rows.h may run whole and partial spans of a row through one loop: a masked
+ * load or store is one instruction here (vmaskmovps) */
 #define SR_MASKED_LOADS_FREE 1
 
 #define SR_ALWAYS_INLINE static inline __attribute__ ((always_inline))

@@ -25,7 +25,8 @@ typedef __mmask16 SrMask;
 #define SR_WINO_ROWS 8
 #define SR_WINO_NV 3
 
-/* sr-conv-rows.h: a masked load or store is one instruction, as fast as a plain one */
+/* sr-conv-rows.h may run whole and partial spans of a row through one loop: a masked
+ * load or store is one instruction here */
 #define SR_MASKED_LOADS_FREE 1
 
 #define SR_ALWAYS_INLINE static inline __attribute__ ((always_inline))

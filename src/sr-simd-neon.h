@@ -25,7 +25,8 @@ typedef int SrMask;   /* lanes 0 .. SrMask - 1 */
 #define SR_WINO_ROWS 8
 #define SR_WINO_NV 3
 
-/* sr-conv-rows.h: a partial vector is loaded lane by lane */
+/* sr-conv-rows.h runs whole spans in a loop of their own: a partial vector is loaded
+ * lane by lane here */
 #define SR_MASKED_LOADS_FREE 0
 
 #define SR_ALWAYS_INLINE static inline __attribute__ ((always_inline))
