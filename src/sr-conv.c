@@ -12,7 +12,9 @@
  * Measured on one 66x144 tile, one thread, CPU time, Intel Xeon family 6 model 207
  * (ms, Winograd against direct): AVX-512 12->12 0.25 / 0.21, 16->16 0.35 / 0.34,
  * 24->24 0.58 / 0.72, 64->32 1.9 / 3.0, 64->64 2.7 / 5.4; AVX2 12->12 0.32 / 0.37,
- * 64->32 2.8 / 5.4. Narrow outputs (ESPCN's 32->4) stay direct. */
+ * 64->32 2.8 / 5.4. Narrow outputs (ESPCN's 32->4) stay direct. NEON takes the AVX2
+ * threshold, unmeasured (no ARM64 machine here). The runner times both where both fit
+ * (sr-runner.c) and keeps the faster. */
 static gboolean
 winograd_fits (const SrConv *conv)
 {
