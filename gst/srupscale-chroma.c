@@ -112,7 +112,8 @@ filtered_row (SrChromaScaler *s, const guint8 *plane, int stride, int r)
   if (s->slot_row[slot] == r)
     return dst;
   const guint8 *src = plane + (gsize) r * stride;
-  for (int j = 0; j < s->out_w; j++) {
+  const int n = s->out_w;
+  for (int j = 0; j < n; j++) {
     const Taps *t = &s->columns[j];
     dst[j] = t->weight[0] * src[t->index[0]] + t->weight[1] * src[t->index[1]]
         + t->weight[2] * src[t->index[2]] + t->weight[3] * src[t->index[3]];
@@ -135,10 +136,13 @@ scale_plane (SrChromaScaler *s, const guint8 *in, int in_stride, guint8 *out,
     const float w0 = t->weight[0], w1 = t->weight[1], w2 = t->weight[2],
         w3 = t->weight[3];
     guint8 *dst = out + (gsize) y * out_stride;
-    for (int x = 0; x < s->out_w; x++) {
+    const int n = s->out_w;   /* not re-read after each byte store */
+    for (int x = 0; x < n; x++) {
       float v = w0 * r[0][x] + w1 * r[1][x] + w2 * r[2][x] + w3 * r[3][x];
-      v = v < 0.f ? 0.f : v > 255.f ? 255.f : v;   /* the filter overshoots at edges */
-      dst[x] = (guint8) (v + 0.5f);
+      /* the filter overshoots at edges: clamped, as a whole number (a float clamp
+       * with ?: kept this loop from vectorising) */
+      int q = (int) (v + 0.5f);
+      dst[x] = (guint8) CLAMP (q, 0, 255);
     }
   }
 }
