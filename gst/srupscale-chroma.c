@@ -10,13 +10,25 @@ typedef struct {
   float weight[4];
 } Taps;
 
+/* Output samples j = scale m + p of one phase p all have the same weights and read
+ * from input sample m + first (unclamped). */
+typedef struct {
+  int first;
+  float weight[4];
+} Phase;
+
+#define MAX_SCALE 4
+
 struct _SrChromaScaler {
   int in_w, in_h, out_w, out_h;   /* of a chroma plane */
+  int scale;
   Taps *columns, *rows;           /* out_w, out_h */
+  Phase column_phase[MAX_SCALE];
   /* input rows filtered along x, out_w floats each, the 4 the current output row
    * reads: slot r % 4 holds input row r, whose number is in @slot_row */
   float *filtered[4];
   int slot_row[4];
+  float *phase_row;               /* in_w: one phase of a row, before interleaving */
 };
 
 /* Catmull-Rom (B = 0, C = 0.5) at fraction t of the way from sample 0 to sample 1,
@@ -35,18 +47,26 @@ catmull_rom (double t, float *w)
  * luma, cosited with the first luma sample of its @sub or centred among them. In
  * units of the low-resolution luma grid (sample k covers [k, k + 1)), output sample j
  * lies at (sub j + c) / scale and input sample i at sub i + c, c = 1/2 (cosited) or
- * sub / 2 (centred). */
+ * sub / 2 (centred): output j = scale m + p reads at input position m + u(p), so the
+ * phases' offsets and weights are worked out once (@phases: scale of them) and every
+ * sample of a phase shares them. */
 static Taps *
-make_taps (int n_in, int n_out, int sub, gboolean cosited, int scale)
+make_taps (int n_in, int n_out, int sub, gboolean cosited, int scale, Phase *phases)
 {
-  Taps *taps = g_new (Taps, n_out);
   double c = cosited ? 0.5 : sub / 2.0;
-  for (int j = 0; j < n_out; j++) {
-    double u = ((sub * j + c) / scale - c) / sub;   /* in input samples */
+  for (int p = 0; p < scale; p++) {
+    double u = ((sub * p + c) / scale - c) / sub;   /* in input samples */
     double base = floor (u);
-    for (int k = 0; k < 4; k++)
-      taps[j].index[k] = CLAMP ((int) base - 1 + k, 0, n_in - 1);
-    catmull_rom (u - base, taps[j].weight);
+    phases[p].first = (int) base - 1;
+    catmull_rom (u - base, phases[p].weight);
+  }
+  Taps *taps = g_new (Taps, n_out);
+  for (int j = 0; j < n_out; j++) {
+    const Phase *ph = &phases[j % scale];
+    for (int k = 0; k < 4; k++) {
+      taps[j].index[k] = CLAMP (j / scale + ph->first + k, 0, n_in - 1);
+      taps[j].weight[k] = ph->weight[k];
+    }
   }
   return taps;
 }
@@ -70,7 +90,7 @@ SrChromaScaler *
 sr_chroma_scaler_new (const GstVideoInfo *in_info, const GstVideoInfo *out_info,
     int scale)
 {
-  if (!format_handled (in_info) || scale < 1)
+  if (!format_handled (in_info) || scale < 1 || scale > MAX_SCALE)
     return NULL;
   const GstVideoFormatInfo *finfo = in_info->finfo;
   SrChromaScaler *s = g_new0 (SrChromaScaler, 1);
@@ -80,10 +100,14 @@ sr_chroma_scaler_new (const GstVideoInfo *in_info, const GstVideoInfo *out_info,
   s->out_h = GST_VIDEO_INFO_COMP_HEIGHT (out_info, GST_VIDEO_COMP_U);
   int wsub = 1 << GST_VIDEO_FORMAT_INFO_W_SUB (finfo, GST_VIDEO_COMP_U);
   int hsub = 1 << GST_VIDEO_FORMAT_INFO_H_SUB (finfo, GST_VIDEO_COMP_U);
+  s->scale = scale;
+  Phase row_phase[MAX_SCALE];
   s->columns = make_taps (s->in_w, s->out_w, wsub,
-      (in_info->chroma_site & GST_VIDEO_CHROMA_SITE_H_COSITED) != 0, scale);
+      (in_info->chroma_site & GST_VIDEO_CHROMA_SITE_H_COSITED) != 0, scale,
+      s->column_phase);
   s->rows = make_taps (s->in_h, s->out_h, hsub,
-      (in_info->chroma_site & GST_VIDEO_CHROMA_SITE_V_COSITED) != 0, scale);
+      (in_info->chroma_site & GST_VIDEO_CHROMA_SITE_V_COSITED) != 0, scale, row_phase);
+  s->phase_row = g_new (float, s->in_w);
   for (int i = 0; i < 4; i++) {
     s->filtered[i] = g_new (float, s->out_w);
     s->slot_row[i] = -1;
@@ -100,10 +124,27 @@ sr_chroma_scaler_free (SrChromaScaler *s)
   g_free (s->rows);
   for (int i = 0; i < 4; i++)
     g_free (s->filtered[i]);
+  g_free (s->phase_row);
   g_free (s);
 }
 
-/* Input row @r along x into its slot, unless it is there already. */
+/* Output samples scale m + p of one row, m in [@from, @to), through the clamped
+ * tables. */
+static void
+filter_columns (const SrChromaScaler *s, const guint8 *src, float *dst, int p, int from,
+    int to)
+{
+  for (int m = from; m < to; m++) {
+    const Taps *t = &s->columns[s->scale * m + p];
+    dst[s->scale * m + p] = t->weight[0] * src[t->index[0]] + t->weight[1] * src[t->index[1]]
+        + t->weight[2] * src[t->index[2]] + t->weight[3] * src[t->index[3]];
+  }
+}
+
+/* Input row @r along x into its slot, unless it is there already: phase by phase,
+ * the samples whose 4 taps are all inside the row in a loop the compiler vectorises
+ * (4 neighbouring bytes, the same weights), then interleaved; the few at the edges
+ * through the clamped tables. */
 static const float *
 filtered_row (SrChromaScaler *s, const guint8 *plane, int stride, int r)
 {
@@ -112,11 +153,23 @@ filtered_row (SrChromaScaler *s, const guint8 *plane, int stride, int r)
   if (s->slot_row[slot] == r)
     return dst;
   const guint8 *src = plane + (gsize) r * stride;
-  const int n = s->out_w;
-  for (int j = 0; j < n; j++) {
-    const Taps *t = &s->columns[j];
-    dst[j] = t->weight[0] * src[t->index[0]] + t->weight[1] * src[t->index[1]]
-        + t->weight[2] * src[t->index[2]] + t->weight[3] * src[t->index[3]];
+  const int scale = s->scale;
+  for (int p = 0; p < scale; p++) {
+    const Phase *ph = &s->column_phase[p];
+    const int count = (s->out_w - p + scale - 1) / scale;   /* samples of phase p */
+    /* m + first >= 0 and m + first + 3 <= in_w - 1 */
+    const int from = MIN (MAX (0, -ph->first), count);
+    const int to = MAX (from, MIN (count, s->in_w - 3 - ph->first));
+    const float w0 = ph->weight[0], w1 = ph->weight[1], w2 = ph->weight[2],
+        w3 = ph->weight[3];
+    const guint8 *in = src + from + ph->first;   /* inside the row: from + first >= 0 */
+    float *tmp = s->phase_row;
+    for (int i = 0; i < to - from; i++)
+      tmp[i] = w0 * in[i] + w1 * in[i + 1] + w2 * in[i + 2] + w3 * in[i + 3];
+    for (int i = 0; i < to - from; i++)
+      dst[scale * (from + i) + p] = tmp[i];
+    filter_columns (s, src, dst, p, 0, from);
+    filter_columns (s, src, dst, p, to, count);
   }
   s->slot_row[slot] = r;
   return dst;

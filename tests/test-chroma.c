@@ -50,9 +50,8 @@ site (int i, int sub, gboolean cosited, int scale)
  * least @margin output samples from the edges; @bias gets the mean difference. */
 static double
 worst_error (GstVideoFormat format, GstVideoChromaSite chroma_site, int scale, Field field,
-    int margin, double *bias)
+    int margin, double *bias, int w, int h)
 {
-  const int w = 64, h = 36;
   GstVideoInfo in_info, out_info;
   gst_video_info_set_format (&in_info, format, w, h);
   gst_video_info_set_format (&out_info, format, w * scale, h * scale);
@@ -94,7 +93,7 @@ worst_error (GstVideoFormat format, GstVideoChromaSite chroma_site, int scale, F
         n++;
       }
   }
-  *bias = sum / n;
+  *bias = n ? sum / n : 0;
   gst_video_frame_unmap (&in);
   gst_video_frame_unmap (&out);
   gst_buffer_unref (in_buf);
@@ -108,18 +107,26 @@ static const GstVideoChromaSite sites[] = { GST_VIDEO_CHROMA_SITE_JPEG,
   GST_VIDEO_CHROMA_SITE_MPEG2, GST_VIDEO_CHROMA_SITE_COSITED, GST_VIDEO_CHROMA_SITE_UNKNOWN };
 
 static void
-for_each_case (Field field, int margin, double allowed, double allowed_bias)
+for_each_case_at (Field field, int margin, double allowed, double allowed_bias, int w,
+    int h)
 {
   for (gsize f = 0; f < G_N_ELEMENTS (formats); f++)
     for (gsize s = 0; s < G_N_ELEMENTS (sites); s++)
       for (int scale = 2; scale <= 4; scale++) {
         double bias;
-        double e = worst_error (formats[f], sites[s], scale, field, margin * scale, &bias);
+        double e = worst_error (formats[f], sites[s], scale, field, margin * scale, &bias,
+            w, h);
         if (e > allowed || fabs (bias) > allowed_bias)
           g_error ("%s, chroma site %d, x%d: off by %.2f levels, %.3f on average "
               "(allowed %.2f, %.3f)", gst_video_format_to_string (formats[f]), sites[s],
               scale, e, bias, allowed, allowed_bias);
       }
+}
+
+static void
+for_each_case (Field field, int margin, double allowed, double allowed_bias)
+{
+  for_each_case_at (field, margin, allowed, allowed_bias, 64, 36);
 }
 
 /* the input's rounding (half a level) and the output's (half a level); a site off by
@@ -136,11 +143,15 @@ test_waves (void)
   for_each_case (waves, 2, 2.0, 0.2);
 }
 
-/* edges included: the taps past the plane repeat its last sample */
+/* edges included: the taps past the plane repeat its last sample; and planes of a few
+ * samples, where every output sample is near an edge */
 static void
 test_flat_stays_flat (void)
 {
   for_each_case (flat, 0, 0.0, 0.0);
+  static const int sizes[][2] = { { 1, 1 }, { 2, 3 }, { 3, 2 }, { 5, 5 }, { 9, 7 } };
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for_each_case_at (flat, 0, 0.0, 0.0, sizes[i][0], sizes[i][1]);
 }
 
 /* formats and sitings it leaves to GstVideoConverter */
