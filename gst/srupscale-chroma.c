@@ -29,6 +29,7 @@ struct _SrChromaScaler {
   float *filtered[4];
   int slot_row[4];
   float *phase_row;               /* in_w: one phase of a row, before interleaving */
+  guint8 *row_bytes;              /* in_w: an input row of NV12/NV21, de-interleaved */
 };
 
 /* Catmull-Rom (B = 0, C = 0.5) at fraction t of the way from sample 0 to sample 1,
@@ -79,6 +80,8 @@ format_handled (const GstVideoInfo *info)
     case GST_VIDEO_FORMAT_YV12:
     case GST_VIDEO_FORMAT_Y42B:
     case GST_VIDEO_FORMAT_Y444:
+    case GST_VIDEO_FORMAT_NV12:
+    case GST_VIDEO_FORMAT_NV21:
       /* DV's alternate-line siting is left to GstVideoConverter */
       return !(info->chroma_site & GST_VIDEO_CHROMA_SITE_ALT_LINE);
     default:
@@ -108,6 +111,7 @@ sr_chroma_scaler_new (const GstVideoInfo *in_info, const GstVideoInfo *out_info,
   s->rows = make_taps (s->in_h, s->out_h, hsub,
       (in_info->chroma_site & GST_VIDEO_CHROMA_SITE_V_COSITED) != 0, scale, row_phase);
   s->phase_row = g_new (float, s->in_w);
+  s->row_bytes = g_new (guint8, s->in_w);
   for (int i = 0; i < 4; i++) {
     s->filtered[i] = g_new (float, s->out_w);
     s->slot_row[i] = -1;
@@ -125,6 +129,7 @@ sr_chroma_scaler_free (SrChromaScaler *s)
   for (int i = 0; i < 4; i++)
     g_free (s->filtered[i]);
   g_free (s->phase_row);
+  g_free (s->row_bytes);
   g_free (s);
 }
 
@@ -146,13 +151,18 @@ filter_columns (const SrChromaScaler *s, const guint8 *src, float *dst, int p, i
  * (4 neighbouring bytes, the same weights), then interleaved; the few at the edges
  * through the clamped tables. */
 static const float *
-filtered_row (SrChromaScaler *s, const guint8 *plane, int stride, int r)
+filtered_row (SrChromaScaler *s, const guint8 *plane, int stride, int pstride, int r)
 {
   int slot = r % 4;
   float *dst = s->filtered[slot];
   if (s->slot_row[slot] == r)
     return dst;
   const guint8 *src = plane + (gsize) r * stride;
+  if (pstride != 1) {   /* NV12, NV21: Cb and Cr interleaved */
+    for (int i = 0; i < s->in_w; i++)
+      s->row_bytes[i] = src[i * pstride];
+    src = s->row_bytes;
+  }
   const int scale = s->scale;
   for (int p = 0; p < scale; p++) {
     const Phase *ph = &s->column_phase[p];
@@ -175,9 +185,11 @@ filtered_row (SrChromaScaler *s, const guint8 *plane, int stride, int r)
   return dst;
 }
 
+/* One component: @in_pstride, @out_pstride bytes from one sample to the next (1, or 2
+ * in NV12 and NV21). */
 static void
-scale_plane (SrChromaScaler *s, const guint8 *in, int in_stride, guint8 *out,
-    int out_stride)
+scale_plane (SrChromaScaler *s, const guint8 *in, int in_stride, int in_pstride,
+    guint8 *out, int out_stride, int out_pstride)
 {
   for (int i = 0; i < 4; i++)
     s->slot_row[i] = -1;
@@ -185,17 +197,23 @@ scale_plane (SrChromaScaler *s, const guint8 *in, int in_stride, guint8 *out,
     const Taps *t = &s->rows[y];
     const float *r[4];
     for (int k = 0; k < 4; k++)
-      r[k] = filtered_row (s, in, in_stride, t->index[k]);
+      r[k] = filtered_row (s, in, in_stride, in_pstride, t->index[k]);
     const float w0 = t->weight[0], w1 = t->weight[1], w2 = t->weight[2],
         w3 = t->weight[3];
     guint8 *dst = out + (gsize) y * out_stride;
     const int n = s->out_w;   /* not re-read after each byte store */
-    for (int x = 0; x < n; x++) {
-      float v = w0 * r[0][x] + w1 * r[1][x] + w2 * r[2][x] + w3 * r[3][x];
-      /* the filter overshoots at edges: clamped, as a whole number (a float clamp
-       * with ?: kept this loop from vectorising) */
-      int q = (int) (v + 0.5f);
-      dst[x] = (guint8) CLAMP (q, 0, 255);
+    /* the filter overshoots at edges: clamped, as a whole number (a float clamp with
+     * ?: kept these loops from vectorising) */
+    if (out_pstride == 1) {
+      for (int x = 0; x < n; x++) {
+        int q = (int) (w0 * r[0][x] + w1 * r[1][x] + w2 * r[2][x] + w3 * r[3][x] + 0.5f);
+        dst[x] = (guint8) CLAMP (q, 0, 255);
+      }
+    } else {
+      for (int x = 0; x < n; x++) {
+        int q = (int) (w0 * r[0][x] + w1 * r[1][x] + w2 * r[2][x] + w3 * r[3][x] + 0.5f);
+        dst[x * out_pstride] = (guint8) CLAMP (q, 0, 255);
+      }
     }
   }
 }
@@ -207,6 +225,7 @@ sr_chroma_scaler_process (SrChromaScaler *s, const GstVideoFrame *in, GstVideoFr
   for (int i = 0; i < 2; i++) {
     int c = components[i];
     scale_plane (s, GST_VIDEO_FRAME_COMP_DATA (in, c), GST_VIDEO_FRAME_COMP_STRIDE (in, c),
-        GST_VIDEO_FRAME_COMP_DATA (out, c), GST_VIDEO_FRAME_COMP_STRIDE (out, c));
+        GST_VIDEO_FRAME_COMP_PSTRIDE (in, c), GST_VIDEO_FRAME_COMP_DATA (out, c),
+        GST_VIDEO_FRAME_COMP_STRIDE (out, c), GST_VIDEO_FRAME_COMP_PSTRIDE (out, c));
   }
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Bicubic (Catmull-Rom) upscaling of the chroma planes of 8-bit planar YUV (I420,
- * YV12, Y42B, Y444) by the element's integer scale, honouring the caps' chroma
- * siting. GstVideoConverter does this too, but only for whole frames: it would scale
+/* Bicubic (Catmull-Rom) upscaling of the chroma of 8-bit planar and semi-planar YUV
+ * (I420, YV12, Y42B, Y444, NV12, NV21) by the element's integer scale, honouring the
+ * caps' chroma siting. GstVideoConverter does this too, but only for whole frames: it would scale
  * the luma plane as well (two thirds of an I420 frame's samples), which the network's
  * output then replaces, and its public API has no single-plane scaler that knows the
  * siting. Tables are made once per caps; a frame allocates nothing. */

@@ -22,7 +22,7 @@ struct _SrFramePath {
    * too, which the network overwrites); RGB: one GRAY8 plane lo -> hi (Cb, Cr and
    * alpha in turn) */
   GstVideoConverter *chroma;
-  /* 8-bit planar YUV: the chroma planes alone (srupscale-chroma.h) */
+  /* 8-bit planar and semi-planar YUV: the chroma alone (srupscale-chroma.h) */
   SrChromaScaler *chroma_planes;
 };
 
