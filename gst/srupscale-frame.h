@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* How one video frame is upscaled: luma through the network, chroma and alpha
- * bicubic (our own for the chroma of 8-bit YUV, GStreamer's converter for the rest), RGB through YCbCr and back. Everything here is
- * allocated for one pair of caps and reused for every frame. */
+ * bicubic (our own for the chroma of 8-bit YUV, GStreamer's converter for the rest),
+ * RGB through YCbCr and back. Everything here is allocated for one pair of caps and
+ * reused for every frame. */
 #pragma once
 
 #include <gst/video/video.h>
