@@ -116,12 +116,4 @@ sr_store_interleave4 (float *dst, const SrVec *r, int n)
   }
 }
 
-/* A tap's weights for the @cb channels of a block, and the broadcast of channel @c's
- * (vbroadcastss from memory). */
-typedef const float *SrTapWeights;
-SR_ALWAYS_INLINE SrTapWeights sr_tap_weights (const float *wt, const int cb)
-{ (void) cb; return wt; }
-SR_ALWAYS_INLINE SrVec sr_tap_weight (SrTapWeights tw, const int c)
-{ return _mm256_set1_ps (tw[c]); }
-
 #include "sr-simd-block.h"

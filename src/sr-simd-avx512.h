@@ -137,12 +137,4 @@ sr_store_interleave4 (float *dst, const SrVec *r, int n)
     _mm512_mask_storeu_ps (dst + 16 * k, sr_mask_first (n - 16 * k), q[k]);
 }
 
-/* A tap's weights for the @cb channels of a block, and the broadcast of channel @c's:
- * x86 broadcasts each from memory (an operand of the FMA with AVX-512). */
-typedef const float *SrTapWeights;
-SR_ALWAYS_INLINE SrTapWeights sr_tap_weights (const float *wt, const int cb)
-{ (void) cb; return wt; }
-SR_ALWAYS_INLINE SrVec sr_tap_weight (SrTapWeights tw, const int c)
-{ return _mm512_set1_ps (tw[c]); }
-
 #include "sr-simd-block.h"

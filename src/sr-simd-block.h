@@ -15,6 +15,24 @@
  * row, in SR_BLOCK_CO x SR_BLOCK_NV accumulators. */
 typedef SrVec SrBlock[SR_BLOCK_NV][SR_BLOCK_CO];
 
+/* A tap's weights for the @cb channels of a block, and the broadcast of channel @c's.
+ * By default each is broadcast from memory (on AVX-512 an operand of the FMA); a tier
+ * whose FMAs take a weight by element defines SR_HAS_TAP_WEIGHTS and its own (NEON). */
+#ifndef SR_HAS_TAP_WEIGHTS
+typedef const float *SrTapWeights;
+SR_ALWAYS_INLINE SrTapWeights
+sr_tap_weights (const float *wt, const int cb)
+{
+  (void) cb;
+  return wt;
+}
+SR_ALWAYS_INLINE SrVec
+sr_tap_weight (SrTapWeights tw, const int c)
+{
+  return sr_set1 (tw[c]);
+}
+#endif
+
 /* Output channels go in blocks of SR_BLOCK_CO, but where SR_BLOCK_SMALL_CO or fewer
  * are left (the last layer of ESPCN x2 and FSRCNN x2 has 4, of x3 9 = 8 + 1) in a
  * block of that many channels x SR_BLOCK_SMALL_ROWS rows, as many accumulators, rather

@@ -136,6 +136,7 @@ sr_store_interleave4 (float *dst, const SrVec *r, int n)
 /* A tap's weights for the @cb (4 or 8) channels of a block, in one or two registers,
  * and channel @c's as a lane of them: the FMAs take it by element. Eight scalar
  * broadcasts took eight registers, and GCC spilled accumulators. */
+#define SR_HAS_TAP_WEIGHTS 1
 typedef struct {
   float32x4_t q[2];
 } SrTapWeights;
