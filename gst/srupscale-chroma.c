@@ -112,10 +112,8 @@ sr_chroma_scaler_new (const GstVideoInfo *in_info, const GstVideoInfo *out_info,
       (in_info->chroma_site & GST_VIDEO_CHROMA_SITE_V_COSITED) != 0, scale, row_phase);
   s->phase_row = g_new (float, s->in_w);
   s->row_bytes = g_new (guint8, s->in_w);
-  for (int i = 0; i < 4; i++) {
-    s->filtered[i] = g_new (float, s->out_w);
-    s->slot_row[i] = -1;
-  }
+  for (int i = 0; i < 4; i++)
+    s->filtered[i] = g_new (float, s->out_w);   /* emptied per plane: scale_plane() */
   return s;
 }
 
