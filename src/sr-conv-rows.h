@@ -17,7 +17,8 @@
  * A layer may say which of a block's channels each tap feeds (@taps_used: a bit per
  * channel, for every tap of the block; NULL: all): the sub-pixel form of a transposed
  * convolution (FSRCNN's last layer) has taps that are zero for some output phases
- * whatever the input channel, 19% of its multiply-adds at x2 and 44% at x3. */
+ * whatever the input channel, 19% of its multiply-adds at x2 (at x3 the layer is
+ * dense: sr-subpixel.h). */
 
 /* Pixels @x .. @x + @nv x SR_LANES - 1 (those in the row) of rows @y .. @y + @rb - 1
  * of the @cb channels from @co0 (@nco of them real). @cb, @rb and @nv are constants

@@ -6,7 +6,11 @@
  * The transposed convolution is not run as such: at load time it becomes the
  * equivalent sub-pixel convolution d->scale^2 followed by a pixel shuffle (output
  * phase (i, j) of each scale x scale block is one channel), so the runner treats
- * FSRCNN exactly like ESPCN and tiles stay exact. */
+ * FSRCNN exactly like ESPCN and tiles stay exact. At x3 every phase has 3 x 3 taps
+ * of the input, at offsets that differ by one pixel from phase to phase: the layer
+ * is a dense 3x3 convolution (Winograd's) whose last phases the store reads one
+ * pixel further on, where a window covering every phase's taps would be 4x4 with
+ * 44% of its taps zero. */
 #include "sr-error.h"
 #include "sr-model-private.h"
 #include "sr-subpixel.h"
@@ -44,7 +48,8 @@ sr_fsrcnn_build (SrModel *model, GError **error)
     return FALSE;
   }
   int r = model->scale, ks, shift;
-  sr_subpixel_window (k, r, &ks, &shift);
+  G_STATIC_ASSERT (G_N_ELEMENTS (model->out_offset) == SR_SUBPIXEL_MAX_PHASES);
+  sr_subpixel_window (k, r, &ks, &shift, model->out_offset);
   float *cw = sr_model_alloc_weights (model, (gsize) r * r * d * ks * ks);
   float *cb = sr_model_alloc_weights (model, (gsize) r * r);
   sr_subpixel_from_transposed (w, b[0], d, k, r, cw, cb);

@@ -48,6 +48,10 @@ struct _SrModel {
   int n_steps;
   SrStep steps[SR_MAX_STEPS];
   SrValue values[SR_MAX_STEPS + 1];
+  /* Where the store reads the output's sub-pixel (i, j): channel i q + j at (y +
+   * out_offset[i], x + out_offset[j]) of the last value (sr_subpixel_window(); all
+   * 0 but for FSRCNN x3, whose last layer is then a dense 3x3 convolution). */
+  int out_offset[8];
   double macs_per_pixel;  /* the network's own cost, per input pixel */
   gboolean bf16;          /* bfloat16 asked for (sr_model_set_bf16) */
   GPtrArray *owned;       /* weights a family derived at load time */

@@ -16,6 +16,13 @@ sr_plan_make (const SrModel *model, SrPlan *plan)
    * its input; a shuffle by r needs ceil(m / r) of its coarser input. */
   for (int v = 0; v <= n; v++)
     plan->margin[v] = 0;
+  /* the store reads the output's sub-pixel phases up to out_offset further on */
+  const SrValue *out = &model->values[n];
+  int q = out->level > 0 ? model->scale / out->level : 1;
+  plan->overhang = 0;
+  for (int i = 0; i < q && i < (int) G_N_ELEMENTS (model->out_offset); i++)
+    plan->overhang = MAX (plan->overhang, model->out_offset[i]);
+  plan->margin[n] = plan->overhang;
   for (int i = n - 1; i >= 0; i--) {
     const SrStep *s = &model->steps[i];
     int m = plan->margin[i + 1];

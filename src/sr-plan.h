@@ -10,6 +10,9 @@ typedef struct {
   /* pixels of context around the tile each value must cover, on its own grid, so
    * that the output over the tile is exact */
   int margin[SR_MAX_STEPS + 1];
+  /* how far the last value reaches past the image's right and bottom edges: the
+   * store reads some sub-pixel phases there (SrModel.out_offset) */
+  int overhang;
   int buffer[SR_MAX_STEPS + 1];
   int n_buffers;
 } SrPlan;
@@ -21,7 +24,7 @@ static inline SrRect
 sr_plan_rect (const SrModel *model, const SrPlan *plan, int v, SrRect tile, int height,
     int width)
 {
-  int l = model->values[v].level;
+  int l = model->values[v].level, over = v == model->n_steps ? plan->overhang : 0;
   SrRect t = { tile.y0 * l, tile.x0 * l, tile.h * l, tile.w * l };
-  return sr_rect_grow_clip (t, plan->margin[v], height * l, width * l);
+  return sr_rect_grow_clip (t, plan->margin[v], height * l + over, width * l + over);
 }

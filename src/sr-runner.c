@@ -393,19 +393,37 @@ read_input_u16 (const FrameIo *io, const SrMap *in)
   }
 }
 
+/* Where the store reads the output's sub-pixel (i, j) at pixel (y, x) of @tile (on
+ * the last value's grid): channel i q + j of @out at (y + offset[i], x + offset[j]). */
+typedef struct {
+  const SrMap *out;
+  SrRect tile;
+  int q;
+  const int *offset;
+} OutputTile;
+
+static inline const float *
+output_row (const OutputTile *o, int y, int i, int j)
+{
+  const SrMap *m = o->out;
+  return m->data + (gsize) (i * o->q + j) * sr_map_plane (m)
+      + (gsize) (o->tile.y0 + y + o->offset[i] - m->y0) * m->w
+      + (o->tile.x0 + o->offset[j] - m->x0);
+}
+
 static void
-write_output_u16 (const FrameIo *io, const SrMap *out, int q)
+write_output_u16 (const FrameIo *io, const OutputTile *o)
 {
   const SrWordLayout *l = io->words;
-  gsize plane = sr_map_plane (out);
+  const int q = o->q;
   float top = l->max;
-  for (int y = 0; y < out->h; y++)
+  for (int y = 0; y < o->tile.h; y++)
     for (int i = 0; i < q; i++) {
-      gsize row = (gsize) ((out->y0 + y) * q + i);
+      gsize row = (gsize) ((o->tile.y0 + y) * q + i);
       for (int j = 0; j < q; j++) {
-        const float *src = out->data + (gsize) (i * q + j) * plane + (gsize) y * out->w;
-        guint8 *dst = io->dst_u16 + row * io->dst_stride + ((gsize) out->x0 * q + j) * 2;
-        for (int x = 0; x < out->w; x++) {
+        const float *src = output_row (o, y, i, j);
+        guint8 *dst = io->dst_u16 + row * io->dst_stride + ((gsize) o->tile.x0 * q + j) * 2;
+        for (int x = 0; x < o->tile.w; x++) {
           float v = src[x] * l->one + 0.5f;
           guint16 w = v <= 0.f ? 0 : v >= top ? l->max : (guint16) v;
           store_word (dst + (gsize) x * q * 2, (guint16) (w << l->shift), l->big_endian);
@@ -448,26 +466,26 @@ to_u8 (float v)
 /* The output store; when the last map has q*q channels, the pixel shuffle is fused
  * into it: channel i * q + j is the sub-pixel (i, j) of each q x q block. */
 static void
-write_output (const FrameIo *io, const SrMap *out, int q)
+write_output (const FrameIo *io, const OutputTile *o)
 {
   if (io->dst_u16) {
-    write_output_u16 (io, out, q);
+    write_output_u16 (io, o);
     return;
   }
-  gsize plane = sr_map_plane (out);
-  for (int y = 0; y < out->h; y++) {
+  const int q = o->q;
+  for (int y = 0; y < o->tile.h; y++) {
     for (int i = 0; i < q; i++) {
-      gsize row = (gsize) ((out->y0 + y) * q + i);
+      gsize row = (gsize) ((o->tile.y0 + y) * q + i);
       for (int j = 0; j < q; j++) {
-        const float *src = out->data + (gsize) (i * q + j) * plane + (gsize) y * out->w;
+        const float *src = output_row (o, y, i, j);
         if (io->dst_u8) {
           gsize ps = io->dst_pstride;
-          guint8 *dst = io->dst_u8 + row * io->dst_stride + ((gsize) out->x0 * q + j) * ps;
-          for (int x = 0; x < out->w; x++)
+          guint8 *dst = io->dst_u8 + row * io->dst_stride + ((gsize) o->tile.x0 * q + j) * ps;
+          for (int x = 0; x < o->tile.w; x++)
             dst[x * q * ps] = to_u8 (src[x]);
         } else {
-          float *dst = io->dst_f32 + row * io->dst_stride + (gsize) out->x0 * q + j;
-          for (int x = 0; x < out->w; x++)
+          float *dst = io->dst_f32 + row * io->dst_stride + (gsize) o->tile.x0 * q + j;
+          for (int x = 0; x < o->tile.w; x++)
             dst[x * q] = src[x];
         }
       }
@@ -521,7 +539,10 @@ process_tile (SrRunner *r, Workspace *ws, const FrameIo *io, SrRect tile)
       t0 = t1;
     }
   }
-  write_output (io, &maps[m->n_steps], m->scale / m->values[m->n_steps].level);
+  int l = m->values[m->n_steps].level;
+  OutputTile o = { &maps[m->n_steps], { tile.y0 * l, tile.x0 * l, tile.h * l, tile.w * l },
+    m->scale / l, m->out_offset };
+  write_output (io, &o);
 }
 
 typedef struct {

@@ -12,35 +12,61 @@ floor_div (int a, int b)
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-void
-sr_subpixel_window (int k, int r, int *size, int *shift)
+/* The input offsets dy phase i uses: those with 0 <= i + p - dy r < k. */
+static void
+phase_taps (int k, int r, int i, int *lo, int *hi)
 {
   int p = k / 2;
-  /* the offsets dy some phase i in [0, r) uses: 0 <= i + p - dy r < k */
-  int lo = -floor_div (-(p - (k - 1)), r);   /* ceil ((p - k + 1) / r) */
-  int hi = floor_div (r - 1 + p, r);
-  *size = hi - lo + 1;
-  *shift = lo + *size / 2;   /* first tap = shift - size / 2 = lo */
+  *lo = -floor_div (-(i + p - (k - 1)), r);   /* ceil ((i + p - k + 1) / r) */
+  *hi = floor_div (i + p, r);
+}
+
+void
+sr_subpixel_window (int k, int r, int *size, int *shift, int *offset)
+{
+  g_assert (r >= 1 && r <= SR_SUBPIXEL_MAX_PHASES);
+  int lo0, hi0, lo_all, hi_all, same = TRUE;
+  phase_taps (k, r, 0, &lo0, &hi0);
+  lo_all = lo0;
+  hi_all = hi0;
+  for (int i = 1; i < r; i++) {
+    int lo, hi;
+    phase_taps (k, r, i, &lo, &hi);
+    same = same && hi - lo == hi0 - lo0;
+    lo_all = MIN (lo_all, lo);
+    hi_all = MAX (hi_all, hi);
+  }
+  /* one window for all: phase 0's, each phase read where its own taps start */
+  int lo_window = same ? lo0 : lo_all;
+  *size = same ? hi0 - lo0 + 1 : hi_all - lo_all + 1;
+  *shift = lo_window + *size / 2;   /* first tap = shift - size / 2 = lo_window */
+  for (int i = 0; i < r; i++) {
+    int lo, hi;
+    phase_taps (k, r, i, &lo, &hi);
+    offset[i] = same ? lo - lo_window : 0;
+  }
 }
 
 void
 sr_subpixel_from_transposed (const float *w, float bias, int cin, int k, int r,
     float *out_w, float *out_b)
 {
-  int p = k / 2, ks, shift;
-  sr_subpixel_window (k, r, &ks, &shift);
+  int p = k / 2, ks, shift, offset[SR_SUBPIXEL_MAX_PHASES];
+  sr_subpixel_window (k, r, &ks, &shift, offset);
   int lo = shift - ks / 2;
   memset (out_w, 0, sizeof (float) * r * r * cin * ks * ks);
   for (int i = 0; i < r; i++)
     for (int j = 0; j < r; j++) {
       out_b[i * r + j] = bias;
+      /* phase (i, j) is read offset[i], offset[j] further: its taps are too */
+      int lo_y = lo + offset[i], lo_x = lo + offset[j];
       for (int c = 0; c < cin; c++)
-        for (int dy = lo; dy < lo + ks; dy++)
-          for (int dx = lo; dx < lo + ks; dx++) {
+        for (int dy = lo_y; dy < lo_y + ks; dy++)
+          for (int dx = lo_x; dx < lo_x + ks; dx++) {
             int ky = i + p - dy * r, kx = j + p - dx * r;
             if (ky < 0 || ky >= k || kx < 0 || kx >= k)
               continue;
-            out_w[(((i * r + j) * cin + c) * ks + dy - lo) * ks + dx - lo] =
+            out_w[(((i * r + j) * cin + c) * ks + dy - lo_y) * ks + dx - lo_x] =
                 w[(c * k + ky) * k + kx];
           }
     }

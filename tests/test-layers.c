@@ -195,8 +195,15 @@ test_transposed_as_subpixel (void)
   static const int kernels[] = { 3, 5, 9 };
   for (gsize ki = 0; ki < G_N_ELEMENTS (kernels); ki++)
     for (int r = 2; r <= 4; r++) {
-      int k = kernels[ki], cin = 3, h = 7, w = 11, ks, shift;
-      sr_subpixel_window (k, r, &ks, &shift);
+      int k = kernels[ki], cin = 3, h = 7, w = 11, ks, shift, offset[SR_SUBPIXEL_MAX_PHASES];
+      sr_subpixel_window (k, r, &ks, &shift, offset);
+      /* the phases read one output further on where offset says (k 9 at x3, k 3 at
+       * x3) */
+      int over = 0;
+      for (int i = 0; i < r; i++)
+        over = MAX (over, offset[i]);
+      if (k % r == 0)
+        g_assert_cmpint (over, ==, 1);
       g_autofree float *wt = random_floats (rand, (gsize) cin * k * k);
       g_autofree float *in = random_floats (rand, (gsize) cin * h * w);
       g_autofree float *want = g_new (float, (gsize) h * w * r * r);
@@ -205,13 +212,16 @@ test_transposed_as_subpixel (void)
       g_autofree float *cb = g_new (float, (gsize) r * r);
       sr_subpixel_from_transposed (wt, 0.25f, cin, k, r, cw, cb);
       SrConv conv = { cin, r * r, ks, cw, cb, SR_ACT_NONE, NULL, NULL, NULL, shift };
-      g_autofree float *phases = g_new (float, (gsize) r * r * h * w);
-      SrMap in_map = { in, cin, 0, 0, h, w }, out_map = { phases, r * r, 0, 0, h, w };
+      int ph = h + over, pw = w + over;
+      g_autofree float *phases = g_new (float, (gsize) r * r * ph * pw);
+      SrMap in_map = { in, cin, 0, 0, h, w }, out_map = { phases, r * r, 0, 0, ph, pw };
       sr_conv_reference (&conv, &in_map, &out_map, NULL);
       double max_err = 0;
       for (int y = 0; y < h * r; y++)
         for (int x = 0; x < w * r; x++) {
-          float got = phases[((y % r) * r + x % r) * h * w + (y / r) * w + x / r];
+          int i = y % r, j = x % r;
+          float got = phases[(i * r + j) * ph * pw + (y / r + offset[i]) * pw + x / r
+              + offset[j]];
           max_err = MAX (max_err, fabs (got - want[y * w * r + x]));
         }
       if (max_err > 1e-5)
