@@ -21,6 +21,7 @@ typedef struct {
   gboolean no_pytorch;
   gboolean no_element;
   gboolean streams_only;   /* only the several-streams table */
+  gboolean pairs_only;     /* only the side-by-side pairs */
   int n_threads;        /* the engine's, the element's and PyTorch's: every core */
 } BenchOptions;
 

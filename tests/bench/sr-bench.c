@@ -17,6 +17,7 @@
 
 #include "bench-element.h"
 #include "bench-layers.h"
+#include "bench-pairs.h"
 #include "bench-peak.h"
 #include "bench-pytorch.h"
 #include "bench-streams.h"
@@ -1041,6 +1042,78 @@ measure_streams (Bench *b)
       "pixels, the cost of the work whatever other load took of the cores.\n");
 }
 
+/* ---- side by side ---- */
+
+/* The model of @family at scale @scale among those loaded, or NULL. */
+static const BenchModel *
+find_model (const Bench *b, const char *family, int scale)
+{
+  for (guint i = 0; i < b->models->len; i++) {
+    const BenchModel *m = g_ptr_array_index (b->models, i);
+    if (sr_model_get_scale (m->model) == scale
+        && g_strcmp0 (sr_model_get_family (m->model), family) == 0)
+      return m;
+  }
+  return NULL;
+}
+
+static void
+print_pair_row (const BenchModel *a, const BenchModel *m, int w, int h,
+    const BenchPair *p, const char *target)
+{
+  GString *row = g_string_new ("|");
+  char *what = g_strdup_printf ("%s against %s", m->name, a->name);
+  cell_text (row, what);
+  g_free (what);
+  cell_size (row, w, h);
+  cell_int (row, p->b.frames);
+  cell_num (row, 1e3 * p->b.median_frame_seconds, 2);
+  cell_num (row, 1e3 * p->a.median_frame_seconds, 2);
+  cell_num (row, ratio (p->a.median_frame_seconds, p->b.median_frame_seconds), 2);
+  cell_num (row, ratio (p->a.fastest_frame_seconds, p->b.fastest_frame_seconds), 2);
+  cell_num (row, ratio (p->cpu_a, p->cpu_b), 2);
+  cell_text (row, target);
+  print_row (row);
+}
+
+/* The speed ratios the targets are written in, each from frames of the two models
+ * interleaved one for one at the first input size: every x3 and x4 model against its
+ * family's x2, every other x2 model against ESPCN x2. */
+static void
+measure_pairs (Bench *b)
+{
+  const BenchRow *first = &g_array_index (b->rows, BenchRow, 0);
+  int w = first->width, h = first->height;
+  printf ("\n## Side by side: two models' frames interleaved, %d threads\n",
+      b->opt.n_threads);
+  print_table_header ((const char *[]) { "pair (B against A)", "input", "frames each",
+      "B median ms", "A median ms", "B / A speed, median frames",
+      "B / A, fastest frames", "B / A, median CPU time", "target", NULL });
+  const BenchModel *espcn2 = find_model (b, "espcn", 2);
+  for (guint i = 0; i < b->models->len; i++) {
+    const BenchModel *m = g_ptr_array_index (b->models, i);
+    const char *family = sr_model_get_family (m->model);
+    int scale = sr_model_get_scale (m->model);
+    const BenchModel *a = scale == 2 ? espcn2 : find_model (b, family, 2);
+    if (a == NULL || a == m)
+      continue;
+    const char *target = scale != 2 ? ">= 0.80" : g_strcmp0 (family, "sesr") == 0
+        ? ">= 1.20" : "";
+    BenchPair pair;
+    GError *error = NULL;
+    if (!bench_pair (a->model, m->model, w, h, &b->opt, &pair, &error)) {
+      printf ("| %s against %s | %dx%d: %s |\n", m->name, a->name, w, h, error->message);
+      g_clear_error (&error);
+      continue;
+    }
+    print_pair_row (a, m, w, h, &pair, target);
+  }
+  printf ("\nB / A: how many times as fast B runs as A (A's frame time over B's), from "
+      "the median frames, the fastest frames and the median CPU time a frame of the "
+      "same run, frames of A and B taking turns. Targets: x3 and x4 within 20%% of "
+      "their x2; the SESR-style x2 1.2 times ESPCN x2.\n");
+}
+
 /* ---- the summary ---- */
 
 static void
@@ -1138,6 +1211,8 @@ parse_options (int *argc, char ***argv, BenchOptions *opt, HiddenOptions *hidden
       "threads for the engine, the element and PyTorch (default: every core)", "N" },
     { "streams-only", 0, 0, G_OPTION_ARG_NONE, &opt->streams_only,
       "only the several streams in one process (with --plugin: another build's)", NULL },
+    { "pairs-only", 0, 0, G_OPTION_ARG_NONE, &opt->pairs_only,
+      "only the side-by-side pairs (frames of two models interleaved)", NULL },
     { "plugin", 0, 0, G_OPTION_ARG_FILENAME, &opt->plugin,
       "the srupscale plugin to measure (default: this build's)", "FILE" },
     { "no-pytorch", 0, 0, G_OPTION_ARG_NONE, &opt->no_pytorch, "skip PyTorch", NULL },
@@ -1240,6 +1315,11 @@ main (int argc, char **argv)
   print_machine (&b);
   if (!b.opt.no_element)
     load_plugin (&b);
+  if (b.opt.pairs_only) {
+    measure_pairs (&b);
+    bench_clear (&b);
+    return 0;
+  }
   if (b.opt.streams_only) {
     if (b.have_element)
       measure_streams (&b);
@@ -1249,6 +1329,7 @@ main (int argc, char **argv)
   measure_peak (&b);
   measure_engine (&b);
   measure_layers (&b);
+  measure_pairs (&b);
   if (b.have_element)
     measure_element (&b);
   measure_prescott (&b);
