@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "bench-pairs.h"
 
-#include <time.h>
-
 typedef struct {
   SrRunner *runner;
   guint8 *src, *dst;
@@ -10,14 +8,6 @@ typedef struct {
   int width;
   GArray *wall, *cpu;   /* seconds of each frame */
 } Side;
-
-static double
-process_cpu_seconds (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
-}
 
 static gboolean
 side_init (Side *s, const SrModel *model, int width, int height, int n_threads,
@@ -43,11 +33,11 @@ side_init (Side *s, const SrModel *model, int width, int height, int n_threads,
 static void
 side_frame (Side *s)
 {
-  double cpu = process_cpu_seconds ();
+  double cpu = bench_cpu_seconds ();
   gint64 t = g_get_monotonic_time ();
   sr_runner_process_u8 (s->runner, s->src, s->width, s->dst, s->dst_stride);
   double wall = (g_get_monotonic_time () - t) / 1e6;
-  cpu = process_cpu_seconds () - cpu;
+  cpu = bench_cpu_seconds () - cpu;
   g_array_append_val (s->wall, wall);
   g_array_append_val (s->cpu, cpu);
 }
