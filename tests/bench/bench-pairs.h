@@ -16,3 +16,10 @@ typedef struct {
  * after one warm-up frame each, for opt->frames each or opt->seconds x 2 in all. */
 gboolean bench_pair (const SrModel *a, const SrModel *b, int width, int height,
     const BenchOptions *opt, BenchPair *pair, GError **error);
+
+/* The same with the engine running @model as A and, as B, the srupscale element
+ * (its plugin loaded, weights from @model_path) in the pipeline videotestsrc ! I420
+ * @width x @height ! srupscale ! fakesink, held at its sink after each frame until
+ * the engine has run one: B's frame is from its release to its arrival there. */
+gboolean bench_pair_element (const SrModel *model, const char *model_path, int width,
+    int height, const BenchOptions *opt, BenchPair *pair, GError **error);
