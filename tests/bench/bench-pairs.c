@@ -68,6 +68,31 @@ side_clear (Side *s)
     g_array_free (s->cpu, TRUE);
 }
 
+/* Two sides taking turns, each for opt's frames or seconds (so twice that in all) and
+ * at least 3 frames. */
+typedef struct {
+  BenchTiming both;
+  BenchOptions twice;
+  gint64 start;
+} Turns;
+
+static Turns
+turns_begin (const BenchOptions *opt)
+{
+  Turns t = { .twice = *opt, .start = g_get_monotonic_time () };
+  t.twice.seconds = 2 * opt->seconds;
+  t.twice.frames = 2 * opt->frames;
+  return t;
+}
+
+/* Whether another turn is due, the last one counted. */
+static gboolean
+turns_due (Turns *t)
+{
+  return !bench_timing_done (&t->both, &t->twice, g_get_monotonic_time () - t->start)
+      || t->both.frames < 6;
+}
+
 gboolean
 bench_pair (const SrModel *a, const SrModel *b, int width, int height,
     const BenchOptions *opt, BenchPair *pair, GError **error)
@@ -76,18 +101,10 @@ bench_pair (const SrModel *a, const SrModel *b, int width, int height,
   gboolean ok = side_init (&sa, a, width, height, opt->n_threads, error)
       && side_init (&sb, b, width, height, opt->n_threads, error);
   if (ok) {
-    /* both sides' frames count towards the time; each side gets at least 3 */
-    BenchTiming both = { 0 };
-    BenchOptions twice = *opt;
-    twice.seconds = 2 * opt->seconds;
-    twice.frames = 2 * opt->frames;
-    gint64 start = g_get_monotonic_time (), elapsed;
-    do {
+    for (Turns t = turns_begin (opt); turns_due (&t); t.both.frames += 2) {
       side_frame (&sa);
       side_frame (&sb);
-      both.frames += 2;
-      elapsed = g_get_monotonic_time () - start;
-    } while (!bench_timing_done (&both, &twice, elapsed) || both.frames < 6);
+    }
     side_result (&sa, &pair->a, &pair->cpu_a);
     side_result (&sb, &pair->b, &pair->cpu_b);
   }
@@ -205,16 +222,9 @@ bench_pair_element (const SrModel *model, const char *model_path, int width,
     ok = FALSE;
   }
   ok = ok && gate_wait (&gate, bus, ELEMENT_WARMUP_FRAMES, error);
-  BenchTiming both = { 0 };
-  BenchOptions twice = *opt;
-  twice.seconds = 2 * opt->seconds;
-  twice.frames = 2 * opt->frames;
-  gint64 start = g_get_monotonic_time ();
-  while (ok && (!bench_timing_done (&both, &twice, g_get_monotonic_time () - start)
-          || both.frames < 6)) {
+  for (Turns t = turns_begin (opt); ok && turns_due (&t); t.both.frames += 2) {
     side_frame (&engine);
     ok = element_frame (&gate, bus, wall, cpu, error);
-    both.frames += 2;
   }
   if (ok) {
     side_result (&engine, &pair->a, &pair->cpu_a);
@@ -231,6 +241,36 @@ bench_pair_element (const SrModel *model, const char *model_path, int width,
   gst_object_unref (pipeline);
   g_mutex_clear (&gate.lock);
   g_cond_clear (&gate.cond);
+  side_clear (&engine);
+  g_array_free (wall, TRUE);
+  g_array_free (cpu, TRUE);
+  return ok;
+}
+
+/* ---- PyTorch as side B ---- */
+
+gboolean
+bench_pair_pytorch (const SrModel *model, BenchPytorchServer *server, int width,
+    int height, const BenchOptions *opt, BenchPair *pair, GError **error)
+{
+  Side engine = { 0 };
+  GArray *wall = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  gboolean ok = side_init (&engine, model, width, height, opt->n_threads, error);
+  for (Turns t = turns_begin (opt); ok && turns_due (&t); t.both.frames += 2) {
+    double seconds, c;
+    side_frame (&engine);
+    ok = bench_pytorch_server_frame (server, &seconds, &c, error);
+    if (ok) {
+      g_array_append_val (wall, seconds);
+      g_array_append_val (cpu, c);
+    }
+  }
+  if (ok) {
+    side_result (&engine, &pair->a, &pair->cpu_a);
+    Side torch = { .wall = wall, .cpu = cpu };
+    side_result (&torch, &pair->b, &pair->cpu_b);
+  }
   side_clear (&engine);
   g_array_free (wall, TRUE);
   g_array_free (cpu, TRUE);

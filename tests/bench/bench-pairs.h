@@ -5,6 +5,7 @@
 #pragma once
 
 #include "bench.h"
+#include "bench-pytorch.h"
 #include "srengine.h"
 
 typedef struct {
@@ -22,4 +23,9 @@ gboolean bench_pair (const SrModel *a, const SrModel *b, int width, int height,
  * @width x @height ! srupscale ! fakesink, held at its sink after each frame until
  * the engine has run one: B's frame is from its release to its arrival there. */
 gboolean bench_pair_element (const SrModel *model, const char *model_path, int width,
+    int height, const BenchOptions *opt, BenchPair *pair, GError **error);
+
+/* The same with the engine running @model as A and, as B, PyTorch's calls through
+ * @server (the same network and size), the child's own timing of each call. */
+gboolean bench_pair_pytorch (const SrModel *model, BenchPytorchServer *server, int width,
     int height, const BenchOptions *opt, BenchPair *pair, GError **error);

@@ -2,6 +2,7 @@
 #include "bench-pytorch.h"
 
 #include <json-glib/json-glib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -144,4 +145,110 @@ bench_pytorch_best (GPtrArray *results, const char *model, int width, int height
       best = r;
   }
   return best;
+}
+
+struct _BenchPytorchServer {
+  GPid pid;
+  FILE *to, *from;
+  char *mode;
+};
+
+/* The next line of the child that is a JSON object with @member, or NULL (end of
+ * its output). */
+static JsonObject *
+read_object (BenchPytorchServer *s, const char *member, JsonParser *parser)
+{
+  char line[4096];
+  while (fgets (line, sizeof line, s->from)) {
+    if (!json_parser_load_from_data (parser, line, -1, NULL)
+        || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      continue;
+    JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+    if (json_object_has_member (o, member))
+      return o;
+  }
+  return NULL;
+}
+
+BenchPytorchServer *
+bench_pytorch_serve (const char *script, const char *model_path, int width, int height,
+    const BenchOptions *opt, GError **error)
+{
+  char *paths[] = { (char *) model_path, NULL };
+  BenchOptions one = *opt;
+  char *size = g_strdup_printf ("%dx%d", width, height);
+  one.sizes = size;
+  if (opt->quick)
+    one.seconds = 0.2;   /* each mode's trial */
+  char **argv = child_argv (script, paths, &one);
+  g_free (size);
+  /* argv ends in NULL: --serve goes in its place */
+  guint n = g_strv_length (argv);
+  argv = g_renew (char *, argv, n + 2);
+  argv[n] = g_strdup ("--serve");
+  argv[n + 1] = NULL;
+  char **env = child_environment (NULL);
+  BenchPytorchServer *s = g_new0 (BenchPytorchServer, 1);
+  int in_fd, out_fd;
+  gboolean spawned = g_spawn_async_with_pipes (NULL, argv, env, G_SPAWN_DO_NOT_REAP_CHILD,
+      NULL, NULL, &s->pid, &in_fd, &out_fd, NULL, error);
+  g_strfreev (argv);
+  g_strfreev (env);
+  if (!spawned) {
+    g_free (s);
+    return NULL;
+  }
+  s->to = fdopen (in_fd, "w");
+  s->from = fdopen (out_fd, "r");
+  JsonParser *parser = json_parser_new ();
+  JsonObject *o = read_object (s, "serving", parser);
+  if (o)
+    s->mode = g_strdup (json_object_get_string_member (o, "serving"));
+  g_object_unref (parser);
+  if (s->mode == NULL) {
+    g_set_error (error, BENCH_ERROR, 0, "bench_pytorch.py --serve did not start");
+    bench_pytorch_server_free (s);
+    return NULL;
+  }
+  return s;
+}
+
+const char *
+bench_pytorch_server_mode (const BenchPytorchServer *server)
+{
+  return server->mode;
+}
+
+gboolean
+bench_pytorch_server_frame (BenchPytorchServer *s, double *seconds, double *cpu_seconds,
+    GError **error)
+{
+  fputs ("frame\n", s->to);
+  fflush (s->to);
+  JsonParser *parser = json_parser_new ();
+  JsonObject *o = read_object (s, "seconds", parser);
+  if (o) {
+    *seconds = json_object_get_double_member (o, "seconds");
+    *cpu_seconds = json_object_get_double_member (o, "cpu_seconds");
+  } else
+    g_set_error (error, BENCH_ERROR, 0, "bench_pytorch.py --serve stopped answering");
+  g_object_unref (parser);
+  return o != NULL;
+}
+
+void
+bench_pytorch_server_free (BenchPytorchServer *s)
+{
+  if (s == NULL)
+    return;
+  /* end of its input ends it */
+  if (s->to)
+    fclose (s->to);
+  if (s->from)
+    fclose (s->from);
+  int status;
+  waitpid (s->pid, &status, 0);
+  g_spawn_close_pid (s->pid);
+  g_free (s->mode);
+  g_free (s);
 }

@@ -33,4 +33,17 @@ BenchPytorchStatus bench_pytorch_run (const char *script, char **model_paths,
 const BenchPytorchResult *bench_pytorch_best (GPtrArray *results, const char *model,
     int width, int height);
 
+/* bench_pytorch.py --serve: one model at one size, in its fastest mode (each mode
+ * timed for opt->seconds first), then one call each time it is asked. */
+typedef struct _BenchPytorchServer BenchPytorchServer;
+
+BenchPytorchServer *bench_pytorch_serve (const char *script, const char *model_path,
+    int width, int height, const BenchOptions *opt, GError **error);
+/* The mode it runs (eager, channels_last, ...). */
+const char *bench_pytorch_server_mode (const BenchPytorchServer *server);
+/* One call: its wall and CPU seconds, as the child measured them. */
+gboolean bench_pytorch_server_frame (BenchPytorchServer *server, double *seconds,
+    double *cpu_seconds, GError **error);
+void bench_pytorch_server_free (BenchPytorchServer *server);
+
 G_END_DECLS

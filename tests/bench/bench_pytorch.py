@@ -8,6 +8,10 @@ a line: first {"torch": ...} describing the setup, then one line per model, inpu
 size and mode, {"model", "scale", "width", "height", "mode", "frames", "seconds",
 "cpu_seconds", "fps"}, or {"error": ...}. Exits 3 when torch cannot be imported.
 
+With --serve it runs one model at one size in its fastest mode (each mode timed for
+--seconds first; {"serving": mode}), then one call per line read from its input,
+answering each with {"seconds", "cpu_seconds"}: sr-bench takes turns with it.
+
 Only the network is timed, on a float tensor already in [0,1]: no 8-bit conversion,
 no clamping, which the C engine's timings include. That favours PyTorch slightly.
 """
@@ -83,6 +87,24 @@ def time_mode(fn, x, grad_off, frames, seconds, warmup):
                 return n, elapsed, time.process_time() - cpu
 
 
+def serve(net, x, torch, seconds, warmup):
+    """Picks the fastest mode, then runs one call per input line until end of input."""
+    best = None
+    for mode, fn, xin, grad_off in variants(net, x, torch):
+        n, elapsed, _ = time_mode(fn, xin, grad_off, 0, seconds, warmup)
+        if best is None or elapsed / n < best[0]:
+            best = (elapsed / n, mode, fn, xin, grad_off)
+    _, mode, fn, xin, grad_off = best
+    emit({"serving": mode})
+    with grad_off():
+        for _ in sys.stdin:
+            cpu = time.process_time()
+            start = time.perf_counter()
+            fn(xin)
+            emit({"seconds": time.perf_counter() - start,
+                  "cpu_seconds": time.process_time() - cpu})
+
+
 def parse_sizes(text):
     sizes = []
     for item in text.split(","):
@@ -100,6 +122,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--training-dir", default=DEFAULT_TRAINING, help="where sr_nets.py is")
+    ap.add_argument("--serve", action="store_true",
+                    help="the first model at the first size, a call per input line")
     args = ap.parse_args()
 
     try:
@@ -114,6 +138,11 @@ def main():
     emit({"torch": torch.__version__, "threads": torch.get_num_threads(),
           "mkldnn": torch.backends.mkldnn.is_available(),
           "glibc_tunables": os.environ.get("GLIBC_TUNABLES", "")})
+    if args.serve:
+        net, _ = load_model(args.model[0], torch, sr_nets)
+        w, h = parse_sizes(args.sizes)[0]
+        serve(net, torch.rand(1, 1, h, w), torch, args.seconds, args.warmup)
+        return 0
     for path in args.model:
         name = os.path.basename(path).rsplit(".", 1)[0]
         try:

@@ -1115,6 +1115,26 @@ measure_pairs (Bench *b)
     }
     print_pair_row (a, m, w, h, &pair, target);
   }
+  /* PyTorch's fastest mode against the engine, on the x2 models */
+  for (guint i = 0; !b->opt.no_pytorch && i < b->models->len; i++) {
+    const BenchModel *m = g_ptr_array_index (b->models, i);
+    if (sr_model_get_scale (m->model) != 2)
+      continue;
+    BenchPair pair;
+    GError *error = NULL;
+    BenchPytorchServer *server = bench_pytorch_serve (SR_BENCH_PYTORCH_SCRIPT, m->path,
+        w, h, &b->opt, &error);
+    char *what = g_strdup_printf ("PyTorch (%s) against engine, %s",
+        server ? bench_pytorch_server_mode (server) : "?", m->name);
+    if (server == NULL || !bench_pair_pytorch (m->model, server, w, h, &b->opt, &pair,
+            &error)) {
+      printf ("| %s | %dx%d: %s |\n", what, w, h, error->message);
+      g_clear_error (&error);
+    } else
+      print_pair_cells (what, w, h, &pair, "");
+    bench_pytorch_server_free (server);
+    g_free (what);
+  }
   /* the element against the engine, I420, on the x2 models */
   for (guint i = 0; b->have_element && i < b->models->len; i++) {
     const BenchModel *m = g_ptr_array_index (b->models, i);
@@ -1134,7 +1154,7 @@ measure_pairs (Bench *b)
       "the median frames, the fastest frames and the median CPU time a frame of the "
       "same run, frames of A and B taking turns (the element's pipeline held at its sink "
       "while the engine runs a frame; its frame includes videotestsrc's and the "
-      "chroma). Targets: ESPCN's and FSRCNN's x3 and "
+      "chroma; PyTorch's, its fastest mode's call timed in its own process). Targets: ESPCN's and FSRCNN's x3 and "
       "x4 within 20%% of their x2; the SESR-style x2 1.2 times ESPCN x2.\n");
 }
 
