@@ -178,6 +178,8 @@ def main():
     ap.add_argument("--eval-every", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--export-dir", help="export here instead of models/ and tests/golden/")
+    ap.add_argument("--export-only", action="store_true",
+                    help="export the checkpoint as it is (e.g. a finished cycle's), no training")
     ap.add_argument("--init-from", metavar="NAME",
                     help="a fresh run starts from checkpoint NAME (e.g. lesrcnn_x2): every "
                     "tensor whose name and shape match is copied, the rest (the "
@@ -212,6 +214,9 @@ def main():
         rng.bit_generator.state = state["rng"]
         torch.set_rng_state(state["torch_rng"])
         init_from = state.get("init_from")
+        if args.export_only:   # the metadata says how the checkpoint was trained
+            for key in ("batch", "patch", "train_sets", "expansion"):
+                setattr(args, key, state["args"].get(key, getattr(args, key)))
         print("resumed %s at step %d (%.0f s trained)" % (name, step, elapsed), flush=True)
     else:
         if os.path.exists(curve_path):
@@ -219,6 +224,14 @@ def main():
         if args.init_from:
             warm_start(net, os.path.join(ckpt_dir, args.init_from + ".pt"))
             init_from = args.init_from
+
+    if args.export_only:
+        if not os.path.exists(ckpt_path):
+            raise SystemExit("no checkpoint to export: " + ckpt_path)
+        psnr = evaluate_set5(net, args.scale)
+        export(net, args, step, elapsed, psnr, init_from)
+        print("%s exported at step %d: Set5 %.3f dB" % (name, step, psnr), flush=True)
+        return
 
     pairs = load_pairs(args.scale, args.patch, args.train_sets.split(","))
     sampler = PatchSampler(pairs, args.scale, args.patch, rng)
