@@ -25,26 +25,20 @@ void
 sr_subpixel_window (int k, int r, int *size, int *shift, int *offset)
 {
   g_assert (r >= 1 && r <= SR_SUBPIXEL_MAX_PHASES);
-  int lo0, hi0, lo_all, hi_all, same = TRUE;
-  phase_taps (k, r, 0, &lo0, &hi0);
-  lo_all = lo0;
-  hi_all = hi0;
-  for (int i = 1; i < r; i++) {
-    int lo, hi;
-    phase_taps (k, r, i, &lo, &hi);
-    same = same && hi - lo == hi0 - lo0;
-    lo_all = MIN (lo_all, lo);
-    hi_all = MAX (hi_all, hi);
+  int lo[SR_SUBPIXEL_MAX_PHASES], hi[SR_SUBPIXEL_MAX_PHASES];
+  int lo_all = G_MAXINT, hi_all = G_MININT, same = TRUE;
+  for (int i = 0; i < r; i++) {
+    phase_taps (k, r, i, &lo[i], &hi[i]);
+    same = same && hi[i] - lo[i] == hi[0] - lo[0];
+    lo_all = MIN (lo_all, lo[i]);
+    hi_all = MAX (hi_all, hi[i]);
   }
   /* one window for all: phase 0's, each phase read where its own taps start */
-  int lo_window = same ? lo0 : lo_all;
-  *size = same ? hi0 - lo0 + 1 : hi_all - lo_all + 1;
+  int lo_window = same ? lo[0] : lo_all;
+  *size = same ? hi[0] - lo[0] + 1 : hi_all - lo_all + 1;
   *shift = lo_window + *size / 2;   /* first tap = shift - size / 2 = lo_window */
-  for (int i = 0; i < r; i++) {
-    int lo, hi;
-    phase_taps (k, r, i, &lo, &hi);
-    offset[i] = same ? lo - lo_window : 0;
-  }
+  for (int i = 0; i < r; i++)
+    offset[i] = same ? lo[i] - lo_window : 0;
 }
 
 void

@@ -11,10 +11,9 @@ bench_layers (const SrModel *model, const char *name, int width, int height,
   SrRunner *runner = sr_runner_new (model, width, height, opt->n_threads, error);
   if (runner == NULL)
     return FALSE;
-  guint8 *src = g_malloc0 ((gsize) width * height);
+  guint8 *src = g_malloc ((gsize) width * height);
   guint8 *dst = g_malloc ((gsize) width * s * height * s);
-  for (gsize i = 0; i < (gsize) width * height; i++)
-    src[i] = (guint8) (i * 2654435761u >> 24);
+  bench_fill_test_frame (src, width, height);
   sr_runner_process_u8 (runner, src, width, dst, (gsize) width * s);   /* warm-up */
 
   sr_runner_set_profiling (runner, TRUE);

@@ -21,8 +21,7 @@ side_init (Side *s, const SrModel *model, int width, int height, int n_threads,
     return FALSE;
   s->width = width;
   s->src = g_malloc ((gsize) width * height);
-  for (gsize i = 0; i < (gsize) width * height; i++)
-    s->src[i] = (guint8) (i * 2654435761u >> 24);
+  bench_fill_test_frame (s->src, width, height);
   s->dst_stride = (gsize) width * r;
   s->dst = g_malloc (s->dst_stride * height * r);
   s->wall = g_array_new (FALSE, FALSE, sizeof (double));
@@ -142,9 +141,10 @@ on_frame (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-/* Waits until @n frames have arrived, watching the bus for an error. */
+/* Waits until @n frames have arrived, watching the bus for an error; @arrived_us
+ * (may be NULL) gets the time the last of them reached the sink. */
 static gboolean
-gate_wait (Gate *g, GstBus *bus, int n, GError **error)
+gate_wait (Gate *g, GstBus *bus, int n, gint64 *arrived_us, GError **error)
 {
   gint64 give_up = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   g_mutex_lock (&g->lock);
@@ -166,6 +166,8 @@ gate_wait (Gate *g, GstBus *bus, int n, GError **error)
       g_mutex_lock (&g->lock);
     }
   }
+  if (arrived_us)
+    *arrived_us = g->arrived_us;
   g_mutex_unlock (&g->lock);
   return TRUE;
 }
@@ -181,9 +183,10 @@ element_frame (Gate *g, GstBus *bus, GArray *wall, GArray *cpu, GError **error)
   g->released++;
   g_cond_broadcast (&g->cond);
   g_mutex_unlock (&g->lock);
-  if (!gate_wait (g, bus, n, error))
+  gint64 arrived_us;
+  if (!gate_wait (g, bus, n, &arrived_us, error))
     return FALSE;
-  double seconds = (g->arrived_us - t0) / 1e6, c = bench_cpu_seconds () - cpu0;
+  double seconds = (arrived_us - t0) / 1e6, c = bench_cpu_seconds () - cpu0;
   g_array_append_val (wall, seconds);
   g_array_append_val (cpu, c);
   return TRUE;
@@ -221,7 +224,7 @@ bench_pair_element (const SrModel *model, const char *model_path, int width,
     g_set_error (error, BENCH_ERROR, 0, "the element's pipeline did not start");
     ok = FALSE;
   }
-  ok = ok && gate_wait (&gate, bus, ELEMENT_WARMUP_FRAMES, error);
+  ok = ok && gate_wait (&gate, bus, ELEMENT_WARMUP_FRAMES, NULL, error);
   for (Turns t = turns_begin (opt); ok && turns_due (&t); t.both.frames += 2) {
     side_frame (&engine);
     ok = element_frame (&gate, bus, wall, cpu, error);
