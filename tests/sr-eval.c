@@ -146,12 +146,15 @@ main (int argc, char **argv)
           *set, bic.psnr, bic.ssim, mod.psnr, mod.ssim, gain);
       failures += gain < min_gain;
       if (compare_kernel) {
-        /* the kernel is chosen when a model loads */
+        /* the model packs its weights for the forced kernel when it loads, and each
+         * runner keeps it only while the variable is set (else it measures and
+         * chooses again among the float32 kernels) */
         g_setenv ("SR_CONV_KERNEL", compare_kernel, TRUE);
         g_autoptr (SrModel) other = sr_model_new_from_file (argv[i], &error);
-        g_unsetenv ("SR_CONV_KERNEL");
         Score alt;
-        if (other == NULL || !evaluate (other, scale, dir, &alt, &error)) {
+        gboolean scored = other != NULL && evaluate (other, scale, dir, &alt, &error);
+        g_unsetenv ("SR_CONV_KERNEL");
+        if (!scored) {
           g_printerr ("sr-eval: %s\n", error->message);
           return 2;
         }
