@@ -11,17 +11,9 @@
 #include <immintrin.h>
 #include <string.h>
 
+#include "sr-bf16.h"
 #include "sr-conv.h"
 #include "sr-simd-avx512.h"
-
-static inline guint16
-to_bf16 (float f)
-{
-  guint32 u;
-  memcpy (&u, &f, 4);
-  u += 0x7fff + ((u >> 16) & 1);   /* round to nearest even */
-  return (guint16) (u >> 16);
-}
 
 size_t
 sr_conv_bf16_packed_floats (const SrConv *conv)
@@ -45,24 +37,8 @@ sr_conv_bf16_pack (const SrConv *conv, float *packed)
         for (int c = 0; c < cb && co0 + c < conv->cout; c++) {
           const float *w = conv->weight + (size_t) (co0 + c) * cin * kk + t;
           float w0 = w[2 * p * kk], w1 = 2 * p + 1 < cin ? w[(2 * p + 1) * kk] : 0.f;
-          dst[(p * kk + t) * cb + c] = to_bf16 (w0) | (guint32) to_bf16 (w1) << 16;
+          dst[(p * kk + t) * cb + c] = sr_bf16_pair (w0, w1);
         }
-  }
-}
-
-/* Pixels [0, n) of two float rows as interleaved bfloat16 pairs (a in the low
- * half of each 32-bit word), 16 at a time; @b NULL pairs @a with zero. */
-static void
-pair_row_bf16 (const float *a, const float *b, int n, guint32 *dst)
-{
-  for (int x = 0; x < n; x += 16) {
-    __mmask16 m = n - x >= 16 ? 0xffff : (__mmask16) ((1u << (n - x)) - 1);
-    __m512i lo = _mm512_cvtepu16_epi32 ((__m256i) _mm512_cvtneps_pbh (
-            _mm512_maskz_loadu_ps (m, a + x)));
-    __m512i hi = b ? _mm512_slli_epi32 (_mm512_cvtepu16_epi32 ((__m256i)
-            _mm512_cvtneps_pbh (_mm512_maskz_loadu_ps (m, b + x))), 16)
-        : _mm512_setzero_si512 ();
-    _mm512_mask_storeu_epi32 (dst + x, m, _mm512_or_si512 (lo, hi));
   }
 }
 
@@ -88,7 +64,7 @@ pad_input_bf16 (const SrMap *in, int y0, int x0, int ph, int pw, guint32 *pad, i
       }
       size_t o = (size_t) iy * in->w + (x0 + lo - in->x0);
       memset (dst, 0, sizeof (guint32) * lo);
-      pair_row_bf16 (a + o, b ? b + o : NULL, hi - lo, dst + lo);
+      sr_pair_row_bf16 (a + o, b ? b + o : NULL, hi - lo, dst + lo);
       memset (dst + hi, 0, sizeof (guint32) * (pw - hi));
     }
   }

@@ -12,7 +12,11 @@
  * blocks (AVX-512: 8 x 48 in 24 zmm accumulators, AVX2: 4 x 24 in 12 ymm) runs over
  * the input channels with one broadcast weight per SR_WINO_NV FMAs; a V tile
  * (cin x 48 floats, 12 kB at cin = 64) stays in L1 while every channel tile passes
- * over it. Its speed owes nothing to a BLAS library's detection of the CPU. */
+ * over it. Its speed owes nothing to a BLAS library's detection of the CPU.
+ *
+ * A unit may bring products of its own (sr-conv-winograd-bf16.c: bfloat16 pairs) by
+ * declaring them and defining SR_WINOGRAD_PRODUCTS, their name, before including:
+ * they get V writable, and conv->packed as that unit's pack function left it. */
 #include <string.h>
 
 #include "sr-conv-tiers.h"
@@ -162,6 +166,9 @@ output_transform (const SrConv *conv, const float *mm, size_t pos_stride, int co
   }
 }
 
+#ifndef SR_WINOGRAD_PRODUCTS
+#define SR_WINOGRAD_PRODUCTS products
+
 /* The register tile: m[r][j] = sum over ci of u(r, ci) v[ci][j], rows r < @rows (the
  * first @nreal stored, @m's rows @n apart), columns j < SR_LANES x SR_WINO_NV (those
  * of @mask where not @full). u(r, ci) is at u[(r / 4) * cin * 4 + ci * 4 + r % 4]. */
@@ -206,8 +213,8 @@ product_tile (const float *u, int cin, const float *v, int n, float *m, const in
 /* M[p] = U[p] V[p] for the 36 positions p of a chunk of @n blocks (rows @ns floats
  * apart, positions @vstride and @mstride). */
 static void
-products (const float *packed, const float *v, float *mm, int cin, int cout, int n,
-    int ns, size_t vstride, size_t mstride)
+products (const float *packed, float *v, float *mm, int cin, int cout, int n, int ns,
+    size_t vstride, size_t mstride)
 {
   const int cout4 = (cout + 3) & ~3, width = SR_LANES * SR_WINO_NV;
   for (int p = 0; p < SR_WINO_NPOS; p++) {
@@ -234,6 +241,7 @@ products (const float *packed, const float *v, float *mm, int cin, int cout, int
     }
   }
 }
+#endif
 
 /* The blocks t0 .. t0 + n - 1 (row-major) of the layer: input transforms, products,
  * output transforms, in runs of at most SR_LANES blocks of one block row. */
@@ -252,7 +260,7 @@ run_chunk (const SrConv *conv, const SrMap *in, SrMap *out, SrWinoBlocks b, int 
       nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
       input_transform (in, out, ci, by, bx, v + (size_t) ci * ns + (t - t0), vstride, nb);
     }
-  products (conv->packed, v, mm, cin, cout, n, ns, vstride, mstride);
+  SR_WINOGRAD_PRODUCTS (conv->packed, v, mm, cin, cout, n, ns, vstride, mstride);
   for (int co = 0; co < cout; co++)
     for (int t = t0, nb; t < t0 + n; t += nb) {
       int by = t / b.bw, bx = t % b.bw;

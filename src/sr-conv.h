@@ -110,12 +110,25 @@ void sr_conv_winograd_pack (const SrConv *conv, float *packed);
 size_t sr_conv_winograd_scratch_floats (const SrConv *conv, int out_h, int out_w);
 gboolean sr_conv_winograd_available (void);
 
+/* Winograd with its products in bfloat16 (sr-conv-winograd-bf16.c): the transforms
+ * in float32, U and V rounded to bfloat16. Where sr_conv_winograd runs and
+ * sr_conv_bf16_available(), and only where bfloat16 was asked for; its scratch is
+ * sr_conv_winograd's. */
+void sr_conv_winograd_bf16 (const SrConv *conv, const SrMap *in, SrMap *out,
+    float *scratch);
+size_t sr_conv_winograd_bf16_packed_floats (const SrConv *conv);
+void sr_conv_winograd_bf16_pack (const SrConv *conv, float *packed);
+/* TRUE where this CPU runs sr_conv_winograd_bf16 on @conv and its rounding is allowed:
+ * centred 3x3 layers of 8+ channels on both sides, activated (sr-conv.c says why). */
+gboolean sr_conv_winograd_bf16_fits (const SrConv *conv);
+
 /* Picks the fastest kernel this CPU runs for @conv (in bfloat16 if @bf16 and the CPU
  * has AVX512-BF16), packing its weights into memory from @alloc when that kernel
  * wants them. SR_CONV_KERNEL=reference|gemm|avx512|winograd in the environment
  * forces one (avx512: the direct kernel everywhere, at the CPU's SIMD level;
  * winograd: on every centred 3x3 layer), for tests and measurements;
  * SR_CONV_KERNEL=bf16 runs the layers with more than one input channel in bfloat16
- * where the CPU can. SR_CPU_LEVEL (sr-cpu.h) lowers the SIMD level. */
+ * where the CPU can (Winograd's on the layers it may run, else direct; the cost of
+ * every bfloat16 kernel precision=bf16 may choose). SR_CPU_LEVEL (sr-cpu.h) lowers the SIMD level. */
 void sr_conv_choose_kernel (SrConv *conv, gboolean bf16,
     float *(*alloc) (gsize n, gpointer user), gpointer user);

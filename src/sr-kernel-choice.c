@@ -7,6 +7,7 @@ static const char *const names[SR_KERNEL_N_KINDS] = {
   [SR_KERNEL_DIRECT] = "direct",
   [SR_KERNEL_WINOGRAD] = "winograd",
   [SR_KERNEL_BF16] = "bf16",
+  [SR_KERNEL_WINOGRAD_BF16] = "winograd-bf16",
 };
 
 const char *
@@ -24,6 +25,8 @@ sr_kernel_kind_of (const SrConv *conv)
     return SR_KERNEL_WINOGRAD;
   if (conv->kernel == sr_conv_direct_bf16)
     return SR_KERNEL_BF16;
+  if (conv->kernel == sr_conv_winograd_bf16)
+    return SR_KERNEL_WINOGRAD_BF16;
   if (conv->kernel == sr_conv_gemm)
     return SR_KERNEL_GEMM;
   return SR_KERNEL_REFERENCE;
@@ -47,9 +50,17 @@ sr_kernel_kind_is_candidate (SrKernelKind kind, const SrConv *conv, gboolean bf1
     case SR_KERNEL_BF16:
       /* one input channel has nothing to pair: float32 is as fast, and exact */
       return bf16 && conv->cin > 1 && sr_conv_bf16_available ();
+    case SR_KERNEL_WINOGRAD_BF16:
+      return bf16 && sr_conv_winograd_bf16_fits (conv);
     default:
       return FALSE;
   }
+}
+
+gboolean
+sr_kernel_kind_is_bf16 (SrKernelKind kind)
+{
+  return kind == SR_KERNEL_BF16 || kind == SR_KERNEL_WINOGRAD_BF16;
 }
 
 gboolean
@@ -83,6 +94,12 @@ sr_kernel_kind_apply (SrKernelKind kind, SrConv *conv,
       sr_conv_bf16_pack (conv, packed);
       conv->packed = packed;
       conv->kernel = sr_conv_direct_bf16;
+      break;
+    case SR_KERNEL_WINOGRAD_BF16:
+      packed = alloc (sr_conv_winograd_bf16_packed_floats (conv), user);
+      sr_conv_winograd_bf16_pack (conv, packed);
+      conv->packed = packed;
+      conv->kernel = sr_conv_winograd_bf16;
       break;
     case SR_KERNEL_GEMM:
       conv->kernel = sr_conv_gemm;

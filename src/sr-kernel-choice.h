@@ -15,6 +15,7 @@ typedef enum {
   SR_KERNEL_DIRECT,     /* our direct convolution */
   SR_KERNEL_WINOGRAD,   /* Winograd F(4x4, 3x3), 3x3 layers of 8+ channels */
   SR_KERNEL_BF16,       /* direct, bfloat16 products, float32 sums */
+  SR_KERNEL_WINOGRAD_BF16,   /* Winograd, its products in bfloat16 */
   SR_KERNEL_N_KINDS
 } SrKernelKind;
 
@@ -26,6 +27,8 @@ SrKernelKind sr_kernel_kind_of (const SrConv *conv);
  * never slower than float32). The reference kernel is never a candidate. */
 gboolean sr_kernel_kind_is_candidate (SrKernelKind kind, const SrConv *conv,
     gboolean bf16);
+/* TRUE if @kind rounds to bfloat16 (a candidate only where precision=bf16 allows). */
+gboolean sr_kernel_kind_is_bf16 (SrKernelKind kind);
 /* TRUE if @kind calls OpenBLAS (which must then run single-threaded in our
  * threads: sr-blas-threads.h). */
 gboolean sr_kernel_kind_uses_openblas (SrKernelKind kind);

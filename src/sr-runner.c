@@ -111,7 +111,8 @@ scratch_floats (const SrRunner *r, gboolean candidates)
         continue;
       /* the size depends on the kernel only, not on its packed weights */
       c.kernel = k == SR_KERNEL_GEMM ? sr_conv_gemm
-          : k == SR_KERNEL_WINOGRAD ? sr_conv_winograd : sr_conv_direct_avx512;
+          : k == SR_KERNEL_WINOGRAD || k == SR_KERNEL_WINOGRAD_BF16 ? sr_conv_winograd
+          : sr_conv_direct_avx512;
       most = MAX (most, conv_scratch (r, &c, v));
     }
   }
@@ -156,7 +157,9 @@ alloc_scratch (SrRunner *r)
  * 6 model 207, the rule of 144-pixel rows against this one: ESPCN x2 60.8 / 52.4
  * (x3 72.9 / 58.8, x4 74.7 / 63.7; x2 at 960x540 138 / 118), SESR-style x2 57.1 / 50.5
  * (x3 72.5 / 66.9, x4 75.7 / 71.2), FSRCNN x2 68.0 / 64.6 (x3 86.5 / 83.1, x4 68.1 /
- * 64.2), LESRCNN-style x2 1003 / 979. */
+ * 64.2), LESRCNN-style x2 1003 / 979. The same on an AMD Zen 4 (family 25 model 17;
+ * minimum of 6 interleaved rounds): ESPCN x2 55.1 / 50.3, SESR-style x2 49.1 / 45.8,
+ * FSRCNN x2 60.3 / 57.9; rows of 1.5 and 2 times the rule's within -5% / +3% of it. */
 static int
 tile_width (const SrModel *m, const SrPlan *plan)
 {
@@ -716,7 +719,7 @@ choose_layer (SrRunner *r, int i, SrMap *maps, float *scratch)
   }
   SrKernelKind chosen = SR_KERNEL_N_KINDS;
   for (int k = 0; k < SR_KERNEL_N_KINDS; k++) {
-    double lead = k == SR_KERNEL_BF16 ? BF16_LEAD : 1.0;
+    double lead = sr_kernel_kind_is_bf16 (k) ? BF16_LEAD : 1.0;
     if (alive[k] && (chosen == SR_KERNEL_N_KINDS
             || r->seconds[c][k] * lead < r->seconds[c][chosen]))
       chosen = k;
@@ -828,7 +831,8 @@ sr_runner_describe_kernels (const SrRunner *runner)
       g_string_append (s, " (forced by SR_CONV_KERNEL)");
       continue;
     }
-    if (m->bf16 && kind != SR_KERNEL_BF16 && runner->seconds[c][SR_KERNEL_BF16] >= 0)
+    if (m->bf16 && !sr_kernel_kind_is_bf16 (kind) && (runner->seconds[c][SR_KERNEL_BF16] >= 0
+            || runner->seconds[c][SR_KERNEL_WINOGRAD_BF16] >= 0))
       g_string_append_printf (s, ", float32: bf16 not %.0f%% faster here",
           100 * (BF16_LEAD - 1));
     g_string_append (s, " (");

@@ -80,8 +80,8 @@ void sr_runner_process_f32 (SrRunner *runner, const float *src, gsize src_stride
 void sr_runner_set_profiling (SrRunner *runner, gboolean on);
 void sr_runner_get_profile (const SrRunner *runner, double *seconds);
 
-/* The kernel chosen for step @step ("direct", "winograd", "bf16", "gemm",
- * "reference"), NULL if the step is not a convolution. */
+/* The kernel chosen for step @step ("direct", "winograd", "bf16", "winograd-bf16",
+ * "gemm", "reference"), NULL if the step is not a convolution. */
 const char *sr_runner_get_step_kernel (const SrRunner *runner, int step);
 /* What @kernel took on the measured tile for step @step, in seconds; < 0 if it was
  * not a candidate (or not measured: SR_CONV_KERNEL forced the choice). */

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Winograd F(4x4, 3x3) with its products in bfloat16: the AVX-512 tier's transforms
+ * (sr-conv-winograd-tier.h) in float32, the 36 products U V with U and V rounded to
+ * bfloat16 pairs of input channels, one VDPBF16PS (two multiply-adds a lane) where the
+ * float32 products take two FMAs, summed in float32.
+ *
+ * Where it pays: a CPU whose VDPBF16PS runs at the rate of its FMAs, e.g. AMD Zen 4
+ * (two of each a cycle on 256-bit halves): the products' multiply-adds at twice the
+ * rate. On an Intel Xeon family 6 model 207 VDPBF16PS gives no more multiply-adds a
+ * cycle than FMA; the runner's measurement then keeps the float32 kernel.
+ *
+ * Rounding: the transformed values (B^T d B, entries of B up to 5; U through G's
+ * sixths and twenty-fourths) are rounded to 8 significant bits, then the output
+ * transform (A's entries up to 8) adds them up: a larger error than the direct bf16
+ * kernel's, still within precision=bf16's budget (tests/meson.build, bf16-cost-*).
+ *
+ * Compiled with -mavx512bf16; called only where the CPU has it. */
+#include "sr-simd-avx512.h"
+#include "sr-bf16.h"
+
+static void products_bf16 (const float *packed, float *v, float *mm, int cin, int cout,
+    int n, int ns, size_t vstride, size_t mstride);
+
+#define SR_WINOGRAD_RUN sr_winograd_run_avx512_bf16
+#define SR_WINOGRAD_PRODUCTS products_bf16
+#include "sr-conv-winograd-tier.h"
+
+/* U as pairs of input channels: [36][cout / 4][cin / 2][4] 32-bit words, (ci, ci + 1)
+ * in one word; an odd last channel is paired with zero. */
+size_t
+sr_conv_winograd_bf16_packed_floats (const SrConv *conv)
+{
+  return (size_t) SR_WINO_NPOS * ((conv->cout + 3) & ~3) * ((conv->cin + 1) / 2);
+}
+
+void
+sr_conv_winograd_bf16_pack (const SrConv *conv, float *packed)
+{
+  const int cin = conv->cin, np = (cin + 1) / 2, cout4 = (conv->cout + 3) & ~3;
+  float *u = g_new (float, sr_conv_winograd_packed_floats (conv));   /* load time */
+  sr_conv_winograd_pack (conv, u);   /* [36][cout / 4][cin][4] in float32 */
+  guint32 *out = (guint32 *) packed;
+  for (int p = 0; p < SR_WINO_NPOS; p++)
+    for (int g = 0; g < cout4 / 4; g++)
+      for (int q = 0; q < np; q++)
+        for (int r = 0; r < 4; r++) {
+          const float *group = u + (size_t) p * cout4 * cin + (size_t) g * cin * 4;
+          float second = 2 * q + 1 < cin ? group[(2 * q + 1) * 4 + r] : 0.f;
+          out[(size_t) p * cout4 * np + ((size_t) g * np + q) * 4 + r] =
+              sr_bf16_pair (group[2 * q * 4 + r], second);
+        }
+  g_free (u);
+}
+
+/* The register tile of the float32 products, over channel pairs: m[r][j] = sum over
+ * q of u(r, q) . v[q][j], the dot product of two bfloat16 pairs. */
+SR_ALWAYS_INLINE void
+product_tile_bf16 (const guint32 *u, int np, const guint32 *v, int n, float *m,
+    const int rows, int nreal, const int full, const SrMask *mask)
+{
+  SrVec acc[SR_WINO_ROWS][SR_WINO_NV];
+#pragma GCC unroll 8
+  for (int r = 0; r < rows; r++)
+#pragma GCC unroll 4
+    for (int j = 0; j < SR_WINO_NV; j++)
+      acc[r][j] = sr_zero ();
+  for (int q = 0; q < np; q++) {
+    __m512i x[SR_WINO_NV];
+#pragma GCC unroll 4
+    for (int j = 0; j < SR_WINO_NV; j++)
+      x[j] = full ? _mm512_loadu_si512 (v + (size_t) q * n + SR_LANES * j)
+          : _mm512_maskz_loadu_epi32 (mask[j], v + (size_t) q * n + SR_LANES * j);
+#pragma GCC unroll 8
+    for (int r = 0; r < rows; r++) {
+      __m512i w = _mm512_set1_epi32 ((int) u[(r / 4) * np * 4 + q * 4 + r % 4]);
+#pragma GCC unroll 4
+      for (int j = 0; j < SR_WINO_NV; j++)
+        acc[r][j] = _mm512_dpbf16_ps (acc[r][j], (__m512bh) x[j], (__m512bh) w);
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < rows; r++) {
+    if (r >= nreal)
+      break;
+#pragma GCC unroll 4
+    for (int j = 0; j < SR_WINO_NV; j++) {
+      if (full)
+        sr_storeu (m + (size_t) r * n + SR_LANES * j, acc[r][j]);
+      else
+        sr_mask_storeu (m + (size_t) r * n + SR_LANES * j, mask[j], acc[r][j]);
+    }
+  }
+}
+
+/* M[p] = U[p] V[p], as the float32 products (sr-conv-winograd-tier.h), after V[p]'s
+ * channels are paired in place: pair q (rows 2q and 2q + 1, @ns floats each) goes to
+ * row q, which is row 0's own place for q = 0 (each 16 read before written) and for
+ * q >= 1 lies in rows below 2q, which earlier pairs have read. */
+static void
+products_bf16 (const float *packed, float *v, float *mm, int cin, int cout, int n,
+    int ns, size_t vstride, size_t mstride)
+{
+  const int np = (cin + 1) / 2, cout4 = (cout + 3) & ~3, width = SR_LANES * SR_WINO_NV;
+  for (int p = 0; p < SR_WINO_NPOS; p++) {
+    float *vp = v + (size_t) p * vstride;
+    guint32 *pairs = (guint32 *) vp;
+    for (int q = 0; q < np; q++)
+      sr_pair_row_bf16 (vp + (size_t) 2 * q * ns,
+          2 * q + 1 < cin ? vp + (size_t) (2 * q + 1) * ns : NULL, n, pairs + (size_t) q * ns);
+    const guint32 *up = (const guint32 *) packed + (size_t) p * cout4 * np;
+    float *mp = mm + (size_t) p * mstride;
+    for (int j0 = 0; j0 < n; j0 += width) {
+      SrMask mask[SR_WINO_NV];
+      for (int j = 0; j < SR_WINO_NV; j++)
+        mask[j] = sr_mask_first (n - j0 - SR_LANES * j);
+      const int full = n - j0 >= width;
+      int co0 = 0;
+      for (; cout - co0 >= SR_WINO_ROWS; co0 += SR_WINO_ROWS) {
+        if (full)
+          product_tile_bf16 (up + (size_t) co0 * np, np, pairs + j0, ns,
+              mp + (size_t) co0 * ns + j0, SR_WINO_ROWS, SR_WINO_ROWS, 1, mask);
+        else
+          product_tile_bf16 (up + (size_t) co0 * np, np, pairs + j0, ns,
+              mp + (size_t) co0 * ns + j0, SR_WINO_ROWS, SR_WINO_ROWS, 0, mask);
+      }
+      for (; co0 < cout; co0 += 4)   /* 1 to 4 channels left (in a packed group of 4) */
+        product_tile_bf16 (up + (size_t) co0 * np, np, pairs + j0, ns,
+            mp + (size_t) co0 * ns + j0, 4, MIN (4, cout - co0), 0, mask);
+    }
+  }
+}
+
+void
+sr_conv_winograd_bf16 (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
+{
+  sr_winograd_run_avx512_bf16 (conv, in, out, scratch);
+}
