@@ -18,11 +18,14 @@
 #include "sr-simd-avx512.h"
 #include "sr-bf16.h"
 
-static void products_bf16 (const float *packed, float *v, float *mm, int cin, int cout,
-    int n, int ns, size_t vstride, size_t mstride);
+static inline void pair_channels (float *v, int cin, int n, int ns);
+SR_ALWAYS_INLINE void product_tile_bf16 (const float *u, int np, const float *v, int n,
+    float *m, const int rows, int nreal, const int full, const SrMask *mask);
 
 #define SR_WINOGRAD_RUN sr_winograd_run_avx512_bf16
-#define SR_WINOGRAD_PRODUCTS products_bf16
+#define SR_WINOGRAD_TILE product_tile_bf16
+#define SR_WINOGRAD_UNITS(cin) (((cin) + 1) / 2)
+#define SR_WINOGRAD_PREPARE pair_channels
 #include "sr-conv-winograd-tier.h"
 
 /* U as pairs of input channels: [36][cout / 4][cin / 2][4] 32-bit words, (ci, ci + 1)
@@ -52,12 +55,26 @@ sr_conv_winograd_bf16_pack (const SrConv *conv, float *packed)
   g_free (u);
 }
 
-/* The register tile of the float32 products, over channel pairs: m[r][j] = sum over
- * q of u(r, q) . v[q][j], the dot product of two bfloat16 pairs. */
+/* V[p]'s channels as bfloat16 pairs, in place: pair q (rows 2q and 2q + 1, @ns floats
+ * each, @n used) goes to row q, which is row 0's own place for q = 0 (each 16 read
+ * before written) and for q >= 1 lies in rows below 2q, which earlier pairs have read. */
+static inline void
+pair_channels (float *v, int cin, int n, int ns)
+{
+  for (int q = 0; q < (cin + 1) / 2; q++)
+    sr_pair_row_bf16 (v + (size_t) 2 * q * ns,
+        2 * q + 1 < cin ? v + (size_t) (2 * q + 1) * ns : NULL, n,
+        (guint32 *) v + (size_t) q * ns);
+}
+
+/* product_tile (sr-conv-winograd-tier.h) over channel pairs: m[r][j] = sum over q of
+ * the dot product of the bfloat16 pairs u(r, q) and v[q][j]; u(r, q) is the 32-bit
+ * word at u[(r / 4) * np * 4 + q * 4 + r % 4]. */
 SR_ALWAYS_INLINE void
-product_tile_bf16 (const guint32 *u, int np, const guint32 *v, int n, float *m,
+product_tile_bf16 (const float *u, int np, const float *v, int n, float *m,
     const int rows, int nreal, const int full, const SrMask *mask)
 {
+  const guint32 *uw = (const guint32 *) u, *vw = (const guint32 *) v;
   SrVec acc[SR_WINO_ROWS][SR_WINO_NV];
 #pragma GCC unroll 8
   for (int r = 0; r < rows; r++)
@@ -68,66 +85,17 @@ product_tile_bf16 (const guint32 *u, int np, const guint32 *v, int n, float *m,
     __m512i x[SR_WINO_NV];
 #pragma GCC unroll 4
     for (int j = 0; j < SR_WINO_NV; j++)
-      x[j] = full ? _mm512_loadu_si512 (v + (size_t) q * n + SR_LANES * j)
-          : _mm512_maskz_loadu_epi32 (mask[j], v + (size_t) q * n + SR_LANES * j);
+      x[j] = full ? _mm512_loadu_si512 (vw + (size_t) q * n + SR_LANES * j)
+          : _mm512_maskz_loadu_epi32 (mask[j], vw + (size_t) q * n + SR_LANES * j);
 #pragma GCC unroll 8
     for (int r = 0; r < rows; r++) {
-      __m512i w = _mm512_set1_epi32 ((int) u[(r / 4) * np * 4 + q * 4 + r % 4]);
+      __m512i w = _mm512_set1_epi32 ((int) uw[(r / 4) * np * 4 + q * 4 + r % 4]);
 #pragma GCC unroll 4
       for (int j = 0; j < SR_WINO_NV; j++)
         acc[r][j] = _mm512_dpbf16_ps (acc[r][j], (__m512bh) x[j], (__m512bh) w);
     }
   }
-#pragma GCC unroll 8
-  for (int r = 0; r < rows; r++) {
-    if (r >= nreal)
-      break;
-#pragma GCC unroll 4
-    for (int j = 0; j < SR_WINO_NV; j++) {
-      if (full)
-        sr_storeu (m + (size_t) r * n + SR_LANES * j, acc[r][j]);
-      else
-        sr_mask_storeu (m + (size_t) r * n + SR_LANES * j, mask[j], acc[r][j]);
-    }
-  }
-}
-
-/* M[p] = U[p] V[p], as the float32 products (sr-conv-winograd-tier.h), after V[p]'s
- * channels are paired in place: pair q (rows 2q and 2q + 1, @ns floats each) goes to
- * row q, which is row 0's own place for q = 0 (each 16 read before written) and for
- * q >= 1 lies in rows below 2q, which earlier pairs have read. */
-static void
-products_bf16 (const float *packed, float *v, float *mm, int cin, int cout, int n,
-    int ns, size_t vstride, size_t mstride)
-{
-  const int np = (cin + 1) / 2, cout4 = (cout + 3) & ~3, width = SR_LANES * SR_WINO_NV;
-  for (int p = 0; p < SR_WINO_NPOS; p++) {
-    float *vp = v + (size_t) p * vstride;
-    guint32 *pairs = (guint32 *) vp;
-    for (int q = 0; q < np; q++)
-      sr_pair_row_bf16 (vp + (size_t) 2 * q * ns,
-          2 * q + 1 < cin ? vp + (size_t) (2 * q + 1) * ns : NULL, n, pairs + (size_t) q * ns);
-    const guint32 *up = (const guint32 *) packed + (size_t) p * cout4 * np;
-    float *mp = mm + (size_t) p * mstride;
-    for (int j0 = 0; j0 < n; j0 += width) {
-      SrMask mask[SR_WINO_NV];
-      for (int j = 0; j < SR_WINO_NV; j++)
-        mask[j] = sr_mask_first (n - j0 - SR_LANES * j);
-      const int full = n - j0 >= width;
-      int co0 = 0;
-      for (; cout - co0 >= SR_WINO_ROWS; co0 += SR_WINO_ROWS) {
-        if (full)
-          product_tile_bf16 (up + (size_t) co0 * np, np, pairs + j0, ns,
-              mp + (size_t) co0 * ns + j0, SR_WINO_ROWS, SR_WINO_ROWS, 1, mask);
-        else
-          product_tile_bf16 (up + (size_t) co0 * np, np, pairs + j0, ns,
-              mp + (size_t) co0 * ns + j0, SR_WINO_ROWS, SR_WINO_ROWS, 0, mask);
-      }
-      for (; co0 < cout; co0 += 4)   /* 1 to 4 channels left (in a packed group of 4) */
-        product_tile_bf16 (up + (size_t) co0 * np, np, pairs + j0, ns,
-            mp + (size_t) co0 * ns + j0, 4, MIN (4, cout - co0), 0, mask);
-    }
-  }
+  store_tile (acc, m, n, rows, nreal, full, mask);
 }
 
 void

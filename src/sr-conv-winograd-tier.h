@@ -14,9 +14,11 @@
  * (cin x 48 floats, 12 kB at cin = 64) stays in L1 while every channel tile passes
  * over it. Its speed owes nothing to a BLAS library's detection of the CPU.
  *
- * A unit may bring products of its own (sr-conv-winograd-bf16.c: bfloat16 pairs) by
- * declaring them and defining SR_WINOGRAD_PRODUCTS, their name, before including:
- * they get V writable, and conv->packed as that unit's pack function left it. */
+ * A unit may bring a register tile of its own (sr-conv-winograd-bf16.c: bfloat16
+ * pairs) by declaring it and defining, before including, SR_WINOGRAD_TILE (its name,
+ * product_tile's parameters), SR_WINOGRAD_UNITS (cin) (the 32-bit units of a row of
+ * U and of V: one per channel, one per pair) and SR_WINOGRAD_PREPARE (v, cin, n, ns)
+ * (what V, writable, needs first); conv->packed is then as that unit packed it. */
 #include <string.h>
 
 #include "sr-conv-tiers.h"
@@ -166,8 +168,25 @@ output_transform (const SrConv *conv, const float *mm, size_t pos_stride, int co
   }
 }
 
-#ifndef SR_WINOGRAD_PRODUCTS
-#define SR_WINOGRAD_PRODUCTS products
+/* A register tile's sums, stored: rows r < @nreal of @m (rows @n apart), the
+ * columns of @mask where not @full. */
+SR_ALWAYS_INLINE void
+store_tile (SrVec acc[SR_WINO_ROWS][SR_WINO_NV], float *m, int n, const int rows,
+    int nreal, const int full, const SrMask *mask)
+{
+#pragma GCC unroll 8
+  for (int r = 0; r < rows; r++) {
+    if (r >= nreal)
+      break;
+#pragma GCC unroll 4
+    for (int j = 0; j < SR_WINO_NV; j++) {
+      if (full)
+        sr_storeu (m + (size_t) r * n + SR_LANES * j, acc[r][j]);
+      else
+        sr_mask_storeu (m + (size_t) r * n + SR_LANES * j, mask[j], acc[r][j]);
+    }
+  }
+}
 
 /* The register tile: m[r][j] = sum over ci of u(r, ci) v[ci][j], rows r < @rows (the
  * first @nreal stored, @m's rows @n apart), columns j < SR_LANES x SR_WINO_NV (those
@@ -196,19 +215,17 @@ product_tile (const float *u, int cin, const float *v, int n, float *m, const in
         acc[r][j] = sr_fmadd (x[j], w, acc[r][j]);
     }
   }
-#pragma GCC unroll 8
-  for (int r = 0; r < rows; r++) {
-    if (r >= nreal)
-      break;
-#pragma GCC unroll 4
-    for (int j = 0; j < SR_WINO_NV; j++) {
-      if (full)
-        sr_storeu (m + (size_t) r * n + SR_LANES * j, acc[r][j]);
-      else
-        sr_mask_storeu (m + (size_t) r * n + SR_LANES * j, mask[j], acc[r][j]);
-    }
-  }
+  store_tile (acc, m, n, rows, nreal, full, mask);
 }
+
+/* The float32 products' hooks (see the top of this file for another unit's): the
+ * tile, the units of a tile's rows of U and V (input channels), and what V needs
+ * before its products (nothing). */
+#ifndef SR_WINOGRAD_TILE
+#define SR_WINOGRAD_TILE product_tile
+#define SR_WINOGRAD_UNITS(cin) (cin)
+#define SR_WINOGRAD_PREPARE(v, cin, n, ns) ((void) 0)
+#endif
 
 /* M[p] = U[p] V[p] for the 36 positions p of a chunk of @n blocks (rows @ns floats
  * apart, positions @vstride and @mstride). */
@@ -216,11 +233,13 @@ static void
 products (const float *packed, float *v, float *mm, int cin, int cout, int n, int ns,
     size_t vstride, size_t mstride)
 {
-  const int cout4 = (cout + 3) & ~3, width = SR_LANES * SR_WINO_NV;
+  const int units = SR_WINOGRAD_UNITS (cin), cout4 = (cout + 3) & ~3;
+  const int width = SR_LANES * SR_WINO_NV;
   for (int p = 0; p < SR_WINO_NPOS; p++) {
-    const float *up = packed + (size_t) p * cout4 * cin;
-    const float *vp = v + (size_t) p * vstride;
+    const float *up = packed + (size_t) p * cout4 * units;
+    float *vp = v + (size_t) p * vstride;
     float *mp = mm + (size_t) p * mstride;
+    SR_WINOGRAD_PREPARE (vp, cin, n, ns);
     for (int j0 = 0; j0 < n; j0 += width) {
       SrMask mask[SR_WINO_NV];
       for (int j = 0; j < SR_WINO_NV; j++)
@@ -229,19 +248,18 @@ products (const float *packed, float *v, float *mm, int cin, int cout, int n, in
       int co0 = 0;
       for (; cout - co0 >= SR_WINO_ROWS; co0 += SR_WINO_ROWS) {
         if (full)
-          product_tile (up + (size_t) co0 * cin, cin, vp + j0, ns, mp + (size_t) co0 * ns + j0,
-              SR_WINO_ROWS, SR_WINO_ROWS, 1, mask);
+          SR_WINOGRAD_TILE (up + (size_t) co0 * units, units, vp + j0, ns,
+              mp + (size_t) co0 * ns + j0, SR_WINO_ROWS, SR_WINO_ROWS, 1, mask);
         else
-          product_tile (up + (size_t) co0 * cin, cin, vp + j0, ns, mp + (size_t) co0 * ns + j0,
-              SR_WINO_ROWS, SR_WINO_ROWS, 0, mask);
+          SR_WINOGRAD_TILE (up + (size_t) co0 * units, units, vp + j0, ns,
+              mp + (size_t) co0 * ns + j0, SR_WINO_ROWS, SR_WINO_ROWS, 0, mask);
       }
       for (; co0 < cout; co0 += 4)   /* 1 to 4 channels left (in a packed group of 4) */
-        product_tile (up + (size_t) co0 * cin, cin, vp + j0, ns, mp + (size_t) co0 * ns + j0,
-            4, MIN (4, cout - co0), 0, mask);
+        SR_WINOGRAD_TILE (up + (size_t) co0 * units, units, vp + j0, ns,
+            mp + (size_t) co0 * ns + j0, 4, MIN (4, cout - co0), 0, mask);
     }
   }
 }
-#endif
 
 /* The blocks t0 .. t0 + n - 1 (row-major) of the layer: input transforms, products,
  * output transforms, in runs of at most SR_LANES blocks of one block row. */
@@ -260,7 +278,7 @@ run_chunk (const SrConv *conv, const SrMap *in, SrMap *out, SrWinoBlocks b, int 
       nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
       input_transform (in, out, ci, by, bx, v + (size_t) ci * ns + (t - t0), vstride, nb);
     }
-  SR_WINOGRAD_PRODUCTS (conv->packed, v, mm, cin, cout, n, ns, vstride, mstride);
+  products (conv->packed, v, mm, cin, cout, n, ns, vstride, mstride);
   for (int co = 0; co < cout; co++)
     for (int t = t0, nb; t < t0 + n; t += nb) {
       int by = t / b.bw, bx = t % b.bw;
