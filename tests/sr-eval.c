@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sr-conv.h"
 #include "sr-image.h"
 #include "sr-plane-upscale.h"
 #include "srengine.h"
@@ -69,6 +70,26 @@ evaluate (const SrModel *model, int scale, const char *dir, Score *mean, GError 
   mean->psnr /= n;
   mean->ssim /= n;
   return TRUE;
+}
+
+/* How many of @model's convolutions run a kernel whose name contains @kernel
+ * (SR_CONV_KERNEL set: the forced ones), of @n_convs. */
+static int
+layers_running (const SrModel *model, const char *kernel, int *n_convs, GError **error)
+{
+  g_autoptr (SrRunner) runner = sr_runner_new (model, 32, 32, 1, error);
+  if (runner == NULL)
+    return -1;
+  int ran = 0;
+  *n_convs = 0;
+  for (int s = 0; s < sr_model_get_n_steps (model); s++) {
+    const char *k = sr_runner_get_step_kernel (runner, s);
+    if (k == NULL)
+      continue;
+    (*n_convs)++;
+    ran += strstr (k, kernel) != NULL;
+  }
+  return ran;
 }
 
 int
@@ -152,16 +173,24 @@ main (int argc, char **argv)
         g_setenv ("SR_CONV_KERNEL", compare_kernel, TRUE);
         g_autoptr (SrModel) other = sr_model_new_from_file (argv[i], &error);
         Score alt;
-        gboolean scored = other != NULL && evaluate (other, scale, dir, &alt, &error);
+        int n_convs = 0, ran = other ? layers_running (other, compare_kernel, &n_convs,
+            &error) : -1;
+        gboolean scored = ran >= 0 && evaluate (other, scale, dir, &alt, &error);
         g_unsetenv ("SR_CONV_KERNEL");
         if (!scored) {
           g_printerr ("sr-eval: %s\n", error->message);
           return 2;
         }
-        g_print ("| %s with %s kernel | x%d | %s | | %.3f / %.4f | %+.3f dB against the "
-            "default kernel (%.3f) |\n", base, compare_kernel, scale, *set, alt.psnr,
-            alt.ssim, alt.psnr - mod.psnr, mod.psnr);
+        g_print ("| %s with %s kernel (on %d of %d layers) | x%d | %s | | %.3f / %.4f | "
+            "%+.3f dB against the default kernel (%.3f) |\n", base, compare_kernel, ran,
+            n_convs, scale, *set, alt.psnr, alt.ssim, alt.psnr - mod.psnr, mod.psnr);
         failures += mod.psnr - alt.psnr > max_loss;
+        /* a comparison that ran the default kernel again could never fail: bfloat16
+         * must have run where the CPU has it */
+        if (ran == 0 && g_strcmp0 (compare_kernel, "bf16") == 0 && sr_conv_bf16_available ()) {
+          g_printerr ("sr-eval: SR_CONV_KERNEL=bf16 ran no layer in bfloat16\n");
+          failures++;
+        }
       }
     }
   }
