@@ -231,15 +231,15 @@ class SESR(nn.Module):
 
     family = "sesr"
 
-    def __init__(self, scale, c=16, blocks=5, p=256):
+    def __init__(self, scale, c=16, blocks=5, p=256, tail_k=5):
         super().__init__()
-        self.scale, self.p = scale, p
+        self.scale, self.p, self.tail_k = scale, p, tail_k
         self.head = LinearBlock(1, c, 5, p)
         self.head_act = nn.PReLU(c)
         self.body = nn.ModuleList([LinearBlock(c, c, 3, p, residual=True)
                                    for _ in range(blocks)])
         self.body_act = nn.ModuleList([nn.PReLU(c) for _ in range(blocks)])
-        self.tail = LinearBlock(c, scale * scale, 5, p)
+        self.tail = LinearBlock(c, scale * scale, tail_k, p)
 
     def _run(self, x, expanded):
         def conv(block, v):
@@ -271,8 +271,11 @@ class SESR(nn.Module):
         return {k: v.contiguous().numpy() for k, v in out.items()}
 
     def metadata(self):
+        channels = "%d,%d" % (self.head_act.num_parameters, len(self.body))
+        if self.tail_k != 5:
+            channels += ",%d" % self.tail_k
         return {"family": self.family, "scale": str(self.scale),
-                "channels": "%d,%d" % (self.head_act.num_parameters, len(self.body)),
+                "channels": channels,
                 "expansion": str(self.p),
                 "activation": "prelu"}
 
@@ -283,14 +286,14 @@ class SESRPlain(nn.Module):
 
     family = "sesr"
 
-    def __init__(self, scale, c=16, blocks=5):
+    def __init__(self, scale, c=16, blocks=5, tail_k=5):
         super().__init__()
         self.scale = scale
         self.head = nn.Conv2d(1, c, 5, padding=2)
         self.head_act = nn.PReLU(c)
         self.body = nn.ModuleList([nn.Conv2d(c, c, 3, padding=1) for _ in range(blocks)])
         self.body_act = nn.ModuleList([nn.PReLU(c) for _ in range(blocks)])
-        self.tail = nn.Conv2d(c, scale * scale, 5, padding=2)
+        self.tail = nn.Conv2d(c, scale * scale, tail_k, padding=tail_k // 2)
 
     def forward(self, x):
         f = self.head_act(self.head(x))
@@ -305,7 +308,7 @@ FAMILIES = {"espcn": ESPCN, "fsrcnn": FSRCNN, "lesrcnn": LESRCNN, "sesr": SESR}
 
 # The "channels" metadata of each family, as constructor arguments.
 CHANNELS = {"espcn": ("c1", "c2"), "fsrcnn": ("d", "s", "m"),
-            "lesrcnn": ("c", "units", "hr", "refine"), "sesr": ("c", "blocks")}
+            "lesrcnn": ("c", "units", "hr", "refine"), "sesr": ("c", "blocks", "tail_k")}
 
 
 def build(family, scale, channels=None):
@@ -323,6 +326,6 @@ def build_inference(family, scale, channels=None):
     if family == "sesr":
         kwargs = {}
         if channels:
-            kwargs = dict(zip(("c", "blocks"), (int(v) for v in channels.split(","))))
+            kwargs = dict(zip(CHANNELS["sesr"], (int(v) for v in channels.split(","))))
         return SESRPlain(scale, **kwargs)
     return build(family, scale, channels)

@@ -95,10 +95,17 @@ def learning_rate(step, start, total, base):
     return base * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * t)))
 
 
+def run_name(args):
+    """The run's checkpoint, curve and export name: <family>_x<scale>, or for a
+    variant of the family's network sesr-tail3_x<scale>."""
+    variant = "-tail%d" % args.tail_k if args.family == "sesr" and args.tail_k != 5 else ""
+    return "%s%s_x%d" % (args.family, variant, args.scale)
+
+
 def export(net, args, step, elapsed, psnr, init_from):
     """The model, with its golden vectors beside it (models/ and tests/golden/ by
     default; --export-dir puts both in one folder instead, to stage a run)."""
-    name = "%s_x%d" % (args.family, args.scale)
+    name = run_name(args)
     model_dir = args.export_dir or MODELS
     golden_dir = args.export_dir or os.path.join(ROOT, "tests", "golden")
     os.makedirs(model_dir, exist_ok=True)
@@ -178,6 +185,9 @@ def main():
     ap.add_argument("--eval-every", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--export-dir", help="export here instead of models/ and tests/golden/")
+    ap.add_argument("--tail-k", type=int, default=5, choices=(3, 5),
+                    help="SESR-style: the last convolution's kernel (3: a run of its own, "
+                    "named sesr-tail3_x<scale>)")
     ap.add_argument("--export-only", action="store_true",
                     help="export the checkpoint as it is (e.g. a finished cycle's), no training")
     ap.add_argument("--init-from", metavar="NAME",
@@ -188,7 +198,7 @@ def main():
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
-    name = "%s_x%d" % (args.family, args.scale)
+    name = run_name(args)
     ckpt_dir = os.path.join(HERE, "checkpoints")
     curve_dir = os.path.join(HERE, "curves")
     os.makedirs(ckpt_dir, exist_ok=True)
@@ -199,7 +209,7 @@ def main():
     torch.manual_seed(args.seed)
     net = sr_nets.build(args.family, args.scale)
     if args.family == "sesr":
-        net = sr_nets.SESR(args.scale, p=args.expansion)
+        net = sr_nets.SESR(args.scale, p=args.expansion, tail_k=args.tail_k)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     rng = np.random.default_rng(args.seed)
     step, elapsed = 0, 0.0
