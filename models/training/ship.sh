@@ -5,16 +5,19 @@
 # plugin's resource list, which the element, the golden and the quality tests read.
 #
 #   bash models/training/ship.sh fsrcnn_x2      # from models/training/staging/
+#   bash models/training/ship.sh sesr-tail3_x2 sesr_x2   # a variant's run, shipped
+#                                                       # under the family's name
 #
 # Then: rebuild, `build/tests/sr-eval` it (models/README.md has the command), and
 # write the numbers into models/README.md and README.md.
 set -euo pipefail
-name=$1
+run=$1
+name=${2:-$1}
 here=$(cd "$(dirname "$0")" && pwd)
 models=$(dirname "$here")
 root=$(dirname "$models")
-staged=$here/staging/$name.safetensors
-golden=$here/staging/$name.golden.safetensors
+staged=$here/staging/$run.safetensors
+golden=$here/staging/$run.golden.safetensors
 [ -f "$staged" ] && [ -f "$golden" ] || { echo "ship: $staged or its golden file is missing" >&2; exit 1; }
 cp "$staged" "$models/$name.safetensors"
 cp "$golden" "$root/tests/golden/$name.safetensors"
