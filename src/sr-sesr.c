@@ -6,7 +6,8 @@
  *
  *   f = PReLU(head(x))                 5x5 1->c
  *   h = PReLU(body_i(h)), h0 = f       3x3 c->c (short residuals folded in)
- *   y = tail(h + f) + x                5x5 c->r^2; x added to every phase
+ *   y = tail(h + f) + x                5x5 (or 3x3: the file says) c->r^2; x added to
+ *                                      every phase
  *   out = pixel shuffle of y by r      fused into the runner's store
  *
  * "+ x" is a 1x1 convolution of the input with weights 1 (r^2 multiply-adds a
