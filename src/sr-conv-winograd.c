@@ -13,7 +13,7 @@
  * (sr-conv-winograd-tier.h): the products used to be OpenBLAS SGEMMs, whose speed
  * depended on OpenBLAS recognising the CPU (0.3.21 runs its SSE3 kernels on a
  * Sapphire Rapids Xeon, a third of the speed). Without SIMD (SR_CPU_PORTABLE) the
- * layer is not given this kernel (sr_conv_choose_kernel). */
+ * layer is not given this kernel (sr_kernel_kind_default). */
 #include <string.h>
 
 #include "sr-conv-tiers.h"

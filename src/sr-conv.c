@@ -7,21 +7,29 @@
 #include "sr-conv-tiers.h"
 #include "sr-cpu.h"
 
-/* Where Winograd's F(4x4, 3x3) is the float32 kernel: centred 3x3 layers with 8 or
- * more channels on both sides and enough channel pairs to pay for the transforms.
+gboolean
+sr_conv_winograd_eligible (const SrConv *conv)
+{
+  /* F(4x4, 3x3) rounds a little more than the direct kernel: only on the layers with
+   * 8 or more channels on both sides, where the golden tests hold it to 1e-4 of
+   * PyTorch (a 32->4 last layer, say, stays direct; it measured slower there anyway) */
+  return conv->k == 3 && conv->shift == 0 && conv->cin >= 8 && conv->cout >= 8
+      && sr_conv_winograd_available ();
+}
+
+/* Where Winograd's F(4x4, 3x3) is the float32 kernel by default: eligible layers with
+ * enough channel pairs to pay for the transforms.
  * Measured on one 66x144 tile, one thread, CPU time, Intel Xeon family 6 model 207
  * (ms, Winograd against direct): AVX-512 12->12 0.25 / 0.21, 16->16 0.35 / 0.34,
  * 24->24 0.58 / 0.72, 64->32 1.9 / 3.0, 64->64 2.7 / 5.4; AVX2 12->12 0.32 / 0.37,
  * 64->32 2.8 / 5.4. Narrow outputs (ESPCN's 32->4) stay direct. NEON takes the AVX2
  * threshold, unmeasured (no ARM64 machine here). The runner times both where both fit
  * (sr-runner.c) and keeps the faster. */
-static gboolean
-winograd_fits (const SrConv *conv)
+gboolean
+sr_conv_winograd_pays (const SrConv *conv)
 {
-  if (conv->k != 3 || conv->shift != 0 || conv->cin < 8 || conv->cout < 8
-      || !sr_conv_winograd_available ())
-    return FALSE;
-  return conv->cin * conv->cout >= (sr_cpu_level () == SR_CPU_AVX512 ? 384 : 64);
+  return sr_conv_winograd_eligible (conv)
+      && conv->cin * conv->cout >= (sr_cpu_level () == SR_CPU_AVX512 ? 384 : 64);
 }
 
 size_t
@@ -33,7 +41,7 @@ sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w)
   /* the direct kernels' zero-padded input copy (bfloat16 pairs take no more), or
    * Winograd's where it may run: precision=bf16 can switch a layer between them */
   size_t padded = (size_t) conv->cin * (out_h + e) * SR_CONV_PADDED_STRIDE (out_w + e);
-  if (winograd_fits (conv) || conv->kernel == sr_conv_winograd
+  if (sr_conv_winograd_pays (conv) || conv->kernel == sr_conv_winograd
       || conv->kernel == sr_conv_winograd_bf16)
     return MAX (padded, sr_conv_winograd_scratch_floats (conv, out_h, out_w));
   return padded;
@@ -89,10 +97,8 @@ sr_conv_winograd_bf16_pack (const SrConv *conv, float *packed)
 gboolean
 sr_conv_winograd_bf16_fits (const SrConv *conv)
 {
-  return conv->k == 3 && conv->shift == 0 && conv->cin >= 8 && conv->cout >= 8
-      && conv->cin * conv->cout >= 256 && conv->act != SR_ACT_NONE
-      && sr_conv_winograd_available ()
-      && sr_conv_bf16_available ();
+  return sr_conv_winograd_eligible (conv) && conv->cin * conv->cout >= 256
+      && conv->act != SR_ACT_NONE && sr_conv_bf16_available ();
 }
 
 gboolean
@@ -174,49 +180,6 @@ sr_conv_direct (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
       sr_conv_reference (conv, in, out, scratch);
       return;
   }
-}
-
-void
-sr_conv_choose_kernel (SrConv *conv, gboolean bf16,
-    float *(*alloc) (gsize n, gpointer user), gpointer user)
-{
-  const char *force = g_getenv ("SR_CONV_KERNEL");
-  if (force && strcmp (force, "bf16") == 0)
-    bf16 = TRUE;
-  gboolean simd = sr_conv_direct_available ();
-  gboolean winograd = force && strcmp (force, "winograd") == 0
-      ? conv->k == 3 && conv->shift == 0 && sr_conv_winograd_available ()
-      : winograd_fits (conv);
-  if (force && strcmp (force, "avx512") == 0)
-    winograd = FALSE;
-  if (force && strcmp (force, "reference") == 0)
-    conv->kernel = sr_conv_reference;
-  else if (force && strcmp (force, "gemm") == 0)
-    conv->kernel = sr_conv_gemm;
-  /* bfloat16 pays where a layer has input channels to pair: a first layer (one
-   * input channel) runs as fast in float32, and exactly */
-  else if (bf16 && sr_conv_winograd_bf16_fits (conv)) {
-    float *packed = alloc (sr_conv_winograd_bf16_packed_floats (conv), user);
-    sr_conv_winograd_bf16_pack (conv, packed);
-    conv->packed = packed;
-    conv->kernel = sr_conv_winograd_bf16;
-  } else if (bf16 && conv->cin > 1 && sr_conv_bf16_available ()) {
-    float *packed = alloc (sr_conv_bf16_packed_floats (conv), user);
-    sr_conv_bf16_pack (conv, packed);
-    conv->packed = packed;
-    conv->kernel = sr_conv_direct_bf16;
-  } else if (winograd) {
-    float *packed = alloc (sr_conv_winograd_packed_floats (conv), user);
-    sr_conv_winograd_pack (conv, packed);
-    conv->packed = packed;
-    conv->kernel = sr_conv_winograd;
-  } else if (simd) {
-    float *packed = alloc (sr_conv_direct_packed_floats (conv), user);
-    sr_conv_direct_pack (conv, packed);
-    conv->packed = packed;
-    conv->kernel = sr_conv_direct;
-  } else
-    conv->kernel = sr_conv_gemm;
 }
 
 void

@@ -84,12 +84,6 @@ size_t sr_conv_direct_packed_floats (const SrConv *conv);
 void sr_conv_direct_pack (const SrConv *conv, float *packed);
 gboolean sr_conv_direct_available (void);
 
-/* The direct kernel's names from before it had tiers (SR_CONV_KERNEL=avx512 still
- * names it): the same functions. */
-#define sr_conv_direct_avx512 sr_conv_direct
-#define sr_conv_avx512_packed_floats sr_conv_direct_packed_floats
-#define sr_conv_avx512_pack sr_conv_direct_pack
-
 /* The direct kernel with AVX512-BF16: inputs and weights rounded to bfloat16, float32
  * sums (sr-conv-bf16.c). Faster, less exact: only where asked for (precision=bf16,
  * SR_CONV_KERNEL=bf16), and only at SR_CPU_AVX512 on a CPU with AVX512-BF16
@@ -109,6 +103,13 @@ size_t sr_conv_winograd_packed_floats (const SrConv *conv);
 void sr_conv_winograd_pack (const SrConv *conv, float *packed);
 size_t sr_conv_winograd_scratch_floats (const SrConv *conv, int out_h, int out_w);
 gboolean sr_conv_winograd_available (void);
+/* TRUE where sr_conv_winograd may be chosen for @conv: centred 3x3 layers of 8+
+ * channels on both sides, on a CPU that runs it (any other centred 3x3 layer runs it
+ * only when SR_CONV_KERNEL=winograd forces it, in tests). */
+gboolean sr_conv_winograd_eligible (const SrConv *conv);
+/* TRUE where sr_conv_winograd is the float32 kernel before any measurement: eligible
+ * layers with enough channel pairs (sr-conv.c has the figures). */
+gboolean sr_conv_winograd_pays (const SrConv *conv);
 
 /* Winograd with its products in bfloat16 (sr-conv-winograd-bf16.c): the transforms
  * in float32, U and V rounded to bfloat16. Where sr_conv_winograd runs and
@@ -122,13 +123,3 @@ void sr_conv_winograd_bf16_pack (const SrConv *conv, float *packed);
  * centred 3x3 layers of 8+ channels on both sides, activated (sr-conv.c says why). */
 gboolean sr_conv_winograd_bf16_fits (const SrConv *conv);
 
-/* Picks the fastest kernel this CPU runs for @conv (in bfloat16 if @bf16 and the CPU
- * has AVX512-BF16), packing its weights into memory from @alloc when that kernel
- * wants them. SR_CONV_KERNEL=reference|gemm|avx512|winograd in the environment
- * forces one (avx512: the direct kernel everywhere, at the CPU's SIMD level;
- * winograd: on every centred 3x3 layer), for tests and measurements;
- * SR_CONV_KERNEL=bf16 runs the layers with more than one input channel in bfloat16
- * where the CPU can (Winograd's on the layers it may run, else direct; the cost of
- * every bfloat16 kernel precision=bf16 may choose). SR_CPU_LEVEL (sr-cpu.h) lowers the SIMD level. */
-void sr_conv_choose_kernel (SrConv *conv, gboolean bf16,
-    float *(*alloc) (gsize n, gpointer user), gpointer user);

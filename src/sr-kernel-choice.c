@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "sr-kernel-choice.h"
 
+#include <string.h>
+
 static const char *const names[SR_KERNEL_N_KINDS] = {
   [SR_KERNEL_REFERENCE] = "reference",
   [SR_KERNEL_GEMM] = "gemm",
@@ -19,7 +21,7 @@ sr_kernel_kind_name (SrKernelKind kind)
 SrKernelKind
 sr_kernel_kind_of (const SrConv *conv)
 {
-  if (conv->kernel == sr_conv_direct_avx512)
+  if (conv->kernel == sr_conv_direct)
     return SR_KERNEL_DIRECT;
   if (conv->kernel == sr_conv_winograd)
     return SR_KERNEL_WINOGRAD;
@@ -32,6 +34,14 @@ sr_kernel_kind_of (const SrConv *conv)
   return SR_KERNEL_REFERENCE;
 }
 
+/* bfloat16 pays where a layer has input channels to pair: a first layer (one input
+ * channel) runs as fast in float32, and exactly */
+static gboolean
+bf16_direct_fits (const SrConv *conv)
+{
+  return conv->cin > 1 && sr_conv_bf16_available ();
+}
+
 gboolean
 sr_kernel_kind_is_candidate (SrKernelKind kind, const SrConv *conv, gboolean bf16)
 {
@@ -41,15 +51,9 @@ sr_kernel_kind_is_candidate (SrKernelKind kind, const SrConv *conv, gboolean bf1
     case SR_KERNEL_DIRECT:
       return sr_conv_direct_available ();
     case SR_KERNEL_WINOGRAD:
-      /* F(4x4, 3x3) rounds a little more than the direct kernel: only on the layers
-       * with 8 or more channels on both sides, where it always ran and where the
-       * golden tests hold it to 1e-4 of PyTorch (a 32->4 last layer, say, stays
-       * direct; it measured slower there anyway) */
-      return sr_conv_winograd_available () && conv->k == 3 && conv->shift == 0
-          && conv->cin >= 8 && conv->cout >= 8;
+      return sr_conv_winograd_eligible (conv);
     case SR_KERNEL_BF16:
-      /* one input channel has nothing to pair: float32 is as fast, and exact */
-      return bf16 && conv->cin > 1 && sr_conv_bf16_available ();
+      return bf16 && bf16_direct_fits (conv);
     case SR_KERNEL_WINOGRAD_BF16:
       return bf16 && sr_conv_winograd_bf16_fits (conv);
     default:
@@ -78,10 +82,10 @@ sr_kernel_kind_apply (SrKernelKind kind, SrConv *conv,
   float *packed;
   switch (kind) {
     case SR_KERNEL_DIRECT:
-      packed = alloc (sr_conv_avx512_packed_floats (conv), user);
-      sr_conv_avx512_pack (conv, packed);
+      packed = alloc (sr_conv_direct_packed_floats (conv), user);
+      sr_conv_direct_pack (conv, packed);
       conv->packed = packed;
-      conv->kernel = sr_conv_direct_avx512;
+      conv->kernel = sr_conv_direct;
       break;
     case SR_KERNEL_WINOGRAD:
       packed = alloc (sr_conv_winograd_packed_floats (conv), user);
@@ -108,6 +112,43 @@ sr_kernel_kind_apply (SrKernelKind kind, SrConv *conv,
       conv->kernel = sr_conv_reference;
       break;
   }
+}
+
+/* What SR_CONV_KERNEL forces, or -1 (unset, or a name it does not know). */
+static int
+forced_kind (const SrConv *conv)
+{
+  const char *force = g_getenv ("SR_CONV_KERNEL");
+  if (force == NULL)
+    return -1;
+  if (strcmp (force, "reference") == 0)
+    return SR_KERNEL_REFERENCE;
+  if (strcmp (force, "gemm") == 0)
+    return SR_KERNEL_GEMM;
+  if (strcmp (force, "avx512") == 0 || strcmp (force, "direct") == 0)
+    return sr_conv_direct_available () ? SR_KERNEL_DIRECT : SR_KERNEL_GEMM;
+  if (strcmp (force, "winograd") == 0 && conv->k == 3 && conv->shift == 0
+      && sr_conv_winograd_available ())
+    return SR_KERNEL_WINOGRAD;   /* every centred 3x3 layer, eligible or not */
+  return -1;
+}
+
+SrKernelKind
+sr_kernel_kind_default (const SrConv *conv, gboolean bf16)
+{
+  int forced = forced_kind (conv);
+  if (forced >= 0)
+    return forced;
+  const char *force = g_getenv ("SR_CONV_KERNEL");
+  if (force && strcmp (force, "bf16") == 0)
+    bf16 = TRUE;
+  if (bf16 && sr_conv_winograd_bf16_fits (conv))
+    return SR_KERNEL_WINOGRAD_BF16;
+  if (bf16 && bf16_direct_fits (conv))
+    return SR_KERNEL_BF16;
+  if (sr_conv_winograd_pays (conv))
+    return SR_KERNEL_WINOGRAD;
+  return sr_conv_direct_available () ? SR_KERNEL_DIRECT : SR_KERNEL_GEMM;
 }
 
 static SrKernelClock test_clock;

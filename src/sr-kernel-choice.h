@@ -32,6 +32,14 @@ gboolean sr_kernel_kind_is_bf16 (SrKernelKind kind);
 /* TRUE if @kind calls OpenBLAS (which must then run single-threaded in our
  * threads: sr-blas-threads.h). */
 gboolean sr_kernel_kind_uses_openblas (SrKernelKind kind);
+/* The kind a layer runs before any measurement: the one SR_CONV_KERNEL forces
+ * (reference | gemm | avx512 (the direct kernel at the CPU's SIMD level) | winograd
+ * (on every centred 3x3 layer), for tests and measurements), else the fastest by rule
+ * at this precision. SR_CONV_KERNEL=bf16 runs in bfloat16 every layer with more than
+ * one input channel where the CPU can (Winograd's where it fits, else direct): the
+ * cost of every bfloat16 kernel precision=bf16 may choose. SR_CPU_LEVEL (sr-cpu.h)
+ * lowers the SIMD level. */
+SrKernelKind sr_kernel_kind_default (const SrConv *conv, gboolean bf16);
 /* Sets @conv's kernel to @kind, with its packed weights in memory from @alloc. */
 void sr_kernel_kind_apply (SrKernelKind kind, SrConv *conv,
     float *(*alloc) (gsize n, gpointer user), gpointer user);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sr-error.h"
+#include "sr-kernel-choice.h"
 
 typedef gboolean (*FamilyBuilder) (SrModel *model, GError **error);
 
@@ -242,7 +243,8 @@ sr_model_set_bf16 (SrModel *model, gboolean bf16)
       g_ptr_array_remove_fast (model->owned, (gpointer) conv->packed);
       conv->packed = NULL;
     }
-    sr_conv_choose_kernel (conv, bf16, alloc_for_kernel, model);
+    sr_kernel_kind_apply (sr_kernel_kind_default (conv, bf16), conv, alloc_for_kernel,
+        model);
   }
   return !bf16 || __builtin_cpu_supports ("avx512bf16");
 }

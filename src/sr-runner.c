@@ -112,7 +112,7 @@ scratch_floats (const SrRunner *r, gboolean candidates)
       /* the size depends on the kernel only, not on its packed weights */
       c.kernel = k == SR_KERNEL_GEMM ? sr_conv_gemm
           : k == SR_KERNEL_WINOGRAD || k == SR_KERNEL_WINOGRAD_BF16 ? sr_conv_winograd
-          : sr_conv_direct_avx512;
+          : sr_conv_direct;
       most = MAX (most, conv_scratch (r, &c, v));
     }
   }
