@@ -43,26 +43,25 @@ sr_tanh_fast (float x)
 SR_X86_CLONES
 void
 sr_activation_apply (SrActivation act, const float *slopes, float *data, int channels,
-    size_t plane)
+    size_t n, size_t plane_stride)
 {
-  size_t n = (size_t) channels * plane;
-  switch (act) {
-    case SR_ACT_NONE:
-      break;
-    case SR_ACT_TANH:
-      for (size_t i = 0; i < n; i++)
-        data[i] = tanh_fast (data[i]);
-      break;
-    case SR_ACT_RELU:
-      for (size_t i = 0; i < n; i++)
-        data[i] = data[i] > 0.f ? data[i] : 0.f;
-      break;
-    case SR_ACT_PRELU:
-      for (int c = 0; c < channels; c++) {
-        float a = slopes[c], *p = data + (size_t) c * plane;
-        for (size_t i = 0; i < plane; i++)
-          p[i] = p[i] > 0.f ? p[i] : a * p[i];
-      }
-      break;
+  for (int c = 0; c < channels && act != SR_ACT_NONE; c++) {
+    float *p = data + (size_t) c * plane_stride;
+    switch (act) {
+      case SR_ACT_TANH:
+        for (size_t i = 0; i < n; i++)
+          p[i] = tanh_fast (p[i]);
+        break;
+      case SR_ACT_RELU:
+        for (size_t i = 0; i < n; i++)
+          p[i] = p[i] > 0.f ? p[i] : 0.f;
+        break;
+      case SR_ACT_PRELU:
+        for (size_t i = 0; i < n; i++)
+          p[i] = p[i] > 0.f ? p[i] : slopes[c] * p[i];
+        break;
+      default:
+        break;
+    }
   }
 }

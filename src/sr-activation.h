@@ -27,6 +27,7 @@ typedef enum {
 /* The tanh the engine uses (see sr-activation.c for its error bound). */
 float sr_tanh_fast (float x);
 
-/* @slopes: one per channel, for SR_ACT_PRELU only. */
+/* @act on the first @n floats of each of @channels planes, @plane_stride floats apart.
+ * @slopes: one per channel, for SR_ACT_PRELU only. */
 void sr_activation_apply (SrActivation act, const float *slopes, float *data,
-    int channels, size_t plane);
+    int channels, size_t n, size_t plane_stride);

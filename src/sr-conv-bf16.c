@@ -48,7 +48,7 @@ static void
 pad_input_bf16 (const SrMap *in, int y0, int x0, int ph, int pw, guint32 *pad, int stride)
 {
   int cin = in->c, np = (cin + 1) / 2;
-  size_t plane = (size_t) in->h * in->w;
+  size_t plane = sr_map_plane (in);
   /* valid columns [lo, hi) of each padded row */
   int lo = MAX (in->x0 - x0, 0), hi = MIN (in->x0 + in->w - x0, pw);
   hi = MAX (hi, lo);

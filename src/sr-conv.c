@@ -186,7 +186,7 @@ void
 sr_conv_pad_input (const SrMap *in, int y0, int x0, int ph, int pw, float *pad, int stride)
 {
   for (int ci = 0; ci < in->c; ci++) {
-    const float *plane = in->data + (size_t) ci * in->h * in->w;
+    const float *plane = in->data + (size_t) ci * sr_map_plane (in);
     for (int py = 0; py < ph; py++) {
       float *dst = pad + ((size_t) ci * ph + py) * stride;
       int iy = y0 + py - in->y0;
@@ -236,7 +236,8 @@ sr_conv_reference (const SrConv *conv, const SrMap *in, SrMap *out, float *scrat
       }
     }
   }
-  sr_activation_apply (conv->act, conv->slopes, out->data, conv->cout, sr_map_plane (out));
+  sr_activation_apply (conv->act, conv->slopes, out->data, conv->cout,
+      (size_t) out->h * out->w, sr_map_plane (out));
 }
 
 /* One im2col row: for every output pixel, the input value under kernel tap
@@ -277,12 +278,13 @@ sr_conv_gemm (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
       for (int kx = 0; kx < k; kx++)
         im2col_row (in, out, ci, ky + first, kx + first,
             scratch + (size_t) ((ci * k + ky) * k + kx) * n);
+  size_t plane = sr_map_plane (out);
   for (int co = 0; co < conv->cout; co++) {
-    float *dst = out->data + (size_t) co * n, b = conv->bias[co];
+    float *dst = out->data + co * plane, b = conv->bias[co];
     for (int i = 0; i < n; i++)
       dst[i] = b;
   }
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, conv->cout, n, kk,
-      1.f, conv->weight, kk, scratch, n, 1.f, out->data, n);
-  sr_activation_apply (conv->act, conv->slopes, out->data, conv->cout, (size_t) n);
+      1.f, conv->weight, kk, scratch, n, 1.f, out->data, plane);
+  sr_activation_apply (conv->act, conv->slopes, out->data, conv->cout, (size_t) n, plane);
 }

@@ -14,6 +14,10 @@ typedef struct {
   int c;
   int y0, x0;
   int h, w;
+  /* floats from one channel's plane to the next; 0: h * w (planes packed). A map of
+   * some rows of a taller one (the runner's rows still to compute, under rows kept
+   * from the tile above) has the taller map's plane. */
+  size_t plane_stride;
 } SrMap;
 
 typedef struct {
@@ -23,7 +27,7 @@ typedef struct {
 static inline size_t
 sr_map_plane (const SrMap *m)
 {
-  return (size_t) m->h * m->w;
+  return m->plane_stride ? m->plane_stride : (size_t) m->h * m->w;
 }
 
 /* The rect grown by @margin on every side, then clipped to a @height x @width grid. */

@@ -24,10 +24,21 @@
  * 8); 192 pixels is a whole number of each. */
 #define KERNEL_ROW 192
 
+/* Tiles run down a column of the frame in segments of about a column's height over
+ * this many segments for each thread (at least one a column): each thread runs a
+ * segment's tiles top to bottom, reusing the rows each layer computed for the tile
+ * above (kept_rows), and the segments are handed out one at a time, so that a thread
+ * slowed by other load takes fewer of them. */
+#define SEGMENTS_PER_THREAD 4
+
 typedef struct {
   float **buffers;   /* plan.n_buffers feature-map buffers */
   float *scratch;    /* the convolution kernels' own room */
   double *step_seconds;   /* while profiling */
+  /* per value computed by a convolution with a margin: the rows of its map that the
+   * tile below needs too (the layer's halo), kept across tiles; NULL where none */
+  float *kept[SR_MAX_STEPS + 1];
+  SrRect kept_rect[SR_MAX_STEPS + 1];   /* the rows kept; h == 0: none */
 } Workspace;
 
 struct _SrRunner {
@@ -37,6 +48,7 @@ struct _SrRunner {
   int tile_w, tile_h;
   Workspace *ws;     /* one per thread */
   int n_tiles_x, n_tiles_y;
+  int n_segments;    /* per column of tiles */
   gboolean profiling;
   /* The model's convolutions with the kernels this runner chose for them, and
    * those kernels' packed weights (owned). */
@@ -59,6 +71,8 @@ free_workspaces (SrRunner *r)
     for (int b = 0; b < r->plan.n_buffers; b++)
       g_aligned_free (r->ws[i].buffers[b]);
     g_free (r->ws[i].buffers);
+    for (int v = 0; v <= r->model->n_steps; v++)
+      g_aligned_free (r->ws[i].kept[v]);
     g_aligned_free (r->ws[i].scratch);
     g_free (r->ws[i].step_seconds);
   }
@@ -83,6 +97,20 @@ value_floats (const SrRunner *r, int v, int th, int tw, int *oh, int *ow)
   *oh = th * val->level + 2 * m;
   *ow = tw * val->level + 2 * m;
   return (gsize) val->channels * *oh * *ow;
+}
+
+/* Floats of value @v's rows kept for the tile below: its map's top and bottom halo
+ * overlap the next map down by at most twice its margin. Values of the cheap steps
+ * (add, shuffle) are computed again whole. */
+static gsize
+kept_floats (const SrRunner *r, int v)
+{
+  const SrModel *m = r->model;
+  if (v == 0 || m->steps[v - 1].kind != SR_STEP_CONV || r->plan.margin[v] == 0)
+    return 0;
+  int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height), oh, ow;
+  value_floats (r, v, th, tw, &oh, &ow);
+  return (gsize) m->values[v].channels * 2 * r->plan.margin[v] * ow;
 }
 
 /* The kernels' room for value @v's tile with @conv's current kernel. */
@@ -137,9 +165,14 @@ alloc_workspaces (SrRunner *r)
     for (int b = 0; b < r->plan.n_buffers; b++)
       r->ws[i].buffers[b] = alloc_floats (buffer_floats[b]);
     r->ws[i].step_seconds = g_new0 (double, MAX (m->n_steps, 1));
+    for (int v = 1; v <= m->n_steps; v++)
+      if (kept_floats (r, v) > 0)
+        r->ws[i].kept[v] = alloc_floats (kept_floats (r, v));
   }
   r->n_tiles_x = (r->width + tw - 1) / tw;
   r->n_tiles_y = (r->height + th - 1) / th;
+  r->n_segments = CLAMP ((SEGMENTS_PER_THREAD * r->n_threads + r->n_tiles_x - 1)
+      / r->n_tiles_x, 1, r->n_tiles_y);
 }
 
 static void
@@ -244,6 +277,8 @@ workspace_bytes (SrRunner *r)
   floats = scratch_floats (r, TRUE);
   for (int b = 0; b < r->plan.n_buffers; b++)
     floats = add_sat (floats, buffer_floats[b]);
+  for (int v = 1; v <= m->n_steps; v++)
+    floats = add_sat (floats, kept_floats (r, v));
   return mul_sat (mul_sat (floats, sizeof (float)), r->n_threads);
 }
 
@@ -504,7 +539,7 @@ tile_maps (const SrRunner *r, const Workspace *ws, SrRect tile, SrMap *maps)
   for (int v = 0; v <= m->n_steps; v++) {
     SrRect rect = sr_plan_rect (m, &r->plan, v, tile, r->height, r->width);
     maps[v] = (SrMap) { ws->buffers[r->plan.buffer[v]], m->values[v].channels,
-      rect.y0, rect.x0, rect.h, rect.w };
+      rect.y0, rect.x0, rect.h, rect.w, 0 };
   }
 }
 
@@ -526,8 +561,68 @@ run_step (const SrRunner *r, int i, SrMap *maps, float *scratch)
   }
 }
 
+/* Copies the rows of @map from row @y0 (of its grid) down into @kept. */
 static void
-process_tile (SrRunner *r, Workspace *ws, const FrameIo *io, SrRect tile)
+keep_rows (const SrMap *map, int y0, float *kept, SrRect *kept_rect)
+{
+  int n = map->y0 + map->h - y0;
+  kept_rect->h = 0;
+  if (n <= 0)
+    return;
+  size_t plane = sr_map_plane (map), row = map->w;
+  for (int c = 0; c < map->c; c++)
+    memcpy (kept + c * n * row, map->data + c * plane + (y0 - map->y0) * row,
+        sizeof (float) * n * row);
+  *kept_rect = (SrRect) { y0, map->x0, n, map->w };
+}
+
+/* Copies the kept rows into the top of @map, if they are its top rows; returns how
+ * many. */
+static int
+restore_rows (const float *kept, const SrRect *kept_rect, SrMap *map)
+{
+  const SrRect *k = kept_rect;
+  if (k->h == 0 || k->y0 != map->y0 || k->x0 != map->x0 || k->w != map->w)
+    return 0;
+  int n = MIN (k->h, map->h);
+  size_t plane = sr_map_plane (map), row = map->w;
+  for (int c = 0; c < map->c; c++)
+    memcpy (map->data + c * plane, kept + c * k->h * row, sizeof (float) * n * row);
+  return n;
+}
+
+/* Step @i of a tile whose tile above left rows in @ws: the rows kept go in, the
+ * kernel computes the rest; then the rows the tile @below (if any) needs are kept. */
+static void
+run_step_reusing (const SrRunner *r, Workspace *ws, int i, SrMap *maps, const SrRect *below)
+{
+  const SrModel *m = r->model;
+  const SrStep *s = &m->steps[i];
+  int v = i + 1;
+  if (ws->kept[v] == NULL) {
+    run_step (r, i, maps, ws->scratch);
+    return;
+  }
+  SrMap *out = &maps[v];
+  int done = restore_rows (ws->kept[v], &ws->kept_rect[v], out);
+  SrMap rest = *out;
+  rest.plane_stride = sr_map_plane (out);
+  rest.data += (size_t) done * out->w;
+  rest.y0 += done;
+  rest.h -= done;
+  if (rest.h > 0)
+    r->convs[s->conv].kernel (&r->convs[s->conv], &maps[s->a], &rest, ws->scratch);
+  ws->kept_rect[v].h = 0;
+  if (below) {
+    SrRect next = sr_plan_rect (m, &r->plan, v, *below, r->height, r->width);
+    keep_rows (out, next.y0, ws->kept[v], &ws->kept_rect[v]);
+  }
+}
+
+/* One tile; @below: the next tile down that this thread runs, or NULL. */
+static void
+process_tile (SrRunner *r, Workspace *ws, const FrameIo *io, SrRect tile,
+    const SrRect *below)
 {
   const SrModel *m = r->model;
   SrMap maps[SR_MAX_STEPS + 1] = { 0 };
@@ -535,7 +630,7 @@ process_tile (SrRunner *r, Workspace *ws, const FrameIo *io, SrRect tile)
   read_input (io, &maps[0]);
   gint64 t0 = r->profiling ? g_get_monotonic_time () : 0;
   for (int i = 0; i < m->n_steps; i++) {
-    run_step (r, i, maps, ws->scratch);
+    run_step_reusing (r, ws, i, maps, below);
     if (r->profiling) {
       gint64 t1 = g_get_monotonic_time ();
       ws->step_seconds[i] += (t1 - t0) / 1e6;
@@ -551,23 +646,37 @@ process_tile (SrRunner *r, Workspace *ws, const FrameIo *io, SrRect tile)
 typedef struct {
   SrRunner *runner;
   const FrameIo *io;
-  gint next_tile;     /* atomic: tiles are handed out one at a time */
+  gint next_segment;   /* atomic: segments are handed out one at a time */
 } Frame;
+
+static SrRect
+tile_at (const SrRunner *r, int row, int column)
+{
+  int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
+  SrRect tile = { row * th, column * tw, 0, 0 };
+  tile.h = MIN (th, r->height - tile.y0);
+  tile.w = MIN (tw, r->width - tile.x0);
+  return tile;
+}
 
 static void
 run_tiles (gpointer data, int worker)
 {
   Frame *f = data;
   SrRunner *r = f->runner;
-  int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
-  int n_tiles = r->n_tiles_x * r->n_tiles_y;
-  for (int t; (t = g_atomic_int_add (&f->next_tile, 1)) < n_tiles;) {
-    SrRect tile;
-    tile.y0 = (t / r->n_tiles_x) * th;
-    tile.x0 = (t % r->n_tiles_x) * tw;
-    tile.h = MIN (th, r->height - tile.y0);
-    tile.w = MIN (tw, r->width - tile.x0);
-    process_tile (r, &r->ws[worker], f->io, tile);
+  Workspace *ws = &r->ws[worker];
+  int n = r->n_tiles_x * r->n_segments;
+  for (int s; (s = g_atomic_int_add (&f->next_segment, 1)) < n;) {
+    /* every column's first segment first: the last ones handed out are short */
+    int column = s % r->n_tiles_x, segment = s / r->n_tiles_x;
+    int first = segment * r->n_tiles_y / r->n_segments;
+    int end = (segment + 1) * r->n_tiles_y / r->n_segments;
+    for (int v = 0; v <= r->model->n_steps; v++)
+      ws->kept_rect[v].h = 0;
+    for (int row = first; row < end; row++) {
+      SrRect tile = tile_at (r, row, column), below = tile_at (r, row + 1, column);
+      process_tile (r, ws, f->io, tile, row + 1 < end ? &below : NULL);
+    }
   }
 }
 

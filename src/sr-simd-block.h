@@ -125,7 +125,7 @@ SR_ALWAYS_INLINE void
 sr_block_store (SrBlock acc, const SrConv *conv, int co0, int nco, const int cb,
     const int nv, const SrMask *mask, int full, SrMap *out, int y, int x)
 {
-  size_t plane = (size_t) out->h * out->w;
+  size_t plane = sr_map_plane (out);
 #pragma GCC unroll 8
   for (int c = 0; c < cb; c++) {
     if (c >= nco)

@@ -63,8 +63,8 @@ check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, 
   conv.kernel = NULL;
   g_autofree float *scratch = g_new (float,
       MAX (MAX (gemm_room, direct_room), winograd_room));
-  SrMap in_map = { in, cin, in_rect.y0, in_rect.x0, in_rect.h, in_rect.w };
-  SrMap ref_map = { ref, cout, out_rect.y0, out_rect.x0, out_rect.h, out_rect.w };
+  SrMap in_map = { in, cin, in_rect.y0, in_rect.x0, in_rect.h, in_rect.w, 0 };
+  SrMap ref_map = { ref, cout, out_rect.y0, out_rect.x0, out_rect.h, out_rect.w, 0 };
   SrMap got_map = ref_map;
   got_map.data = got;
   sr_conv_reference (&conv, &in_map, &ref_map, scratch);
@@ -181,14 +181,16 @@ test_conv_kernels_match_reference (void)
 static void
 test_activations (void)
 {
-  float x[6] = { -2.f, -0.5f, 0.f, 0.25f, 1.f, 3.f }, y[6];
+  /* two planes of 4 floats, the first 3 of each activated (the 4th: a row the
+   * runner kept from the tile above, already activated, which must stay as it is) */
+  float x[8] = { -2.f, -0.5f, 0.f, -7.f, 0.25f, 1.f, 3.f, -9.f }, y[8];
   float slopes[2] = { 0.1f, -0.3f };
   for (int act = SR_ACT_NONE; act <= SR_ACT_PRELU; act++) {
     memcpy (y, x, sizeof x);
-    sr_activation_apply (act, slopes, y, 2, 3);
-    for (int i = 0; i < 6; i++) {
-      float a = slopes[i / 3], want;
-      switch (act) {
+    sr_activation_apply (act, slopes, y, 2, 3, 4);
+    for (int i = 0; i < 8; i++) {
+      float a = slopes[i / 4], want;
+      switch (i % 4 == 3 ? SR_ACT_NONE : act) {
         case SR_ACT_TANH: want = (float) tanh (x[i]); break;
         case SR_ACT_RELU: want = x[i] > 0 ? x[i] : 0; break;
         case SR_ACT_PRELU: want = x[i] > 0 ? x[i] : a * x[i]; break;
@@ -227,7 +229,7 @@ test_transposed_as_subpixel (void)
       SrConv conv = { cin, r * r, ks, cw, cb, SR_ACT_NONE, NULL, NULL, NULL, shift };
       int ph = h + over, pw = w + over;
       g_autofree float *phases = g_new (float, (gsize) r * r * ph * pw);
-      SrMap in_map = { in, cin, 0, 0, h, w }, out_map = { phases, r * r, 0, 0, ph, pw };
+      SrMap in_map = { in, cin, 0, 0, h, w, 0 }, out_map = { phases, r * r, 0, 0, ph, pw, 0 };
       sr_conv_reference (&conv, &in_map, &out_map, NULL);
       double max_err = 0;
       for (int y = 0; y < h * r; y++)
@@ -273,7 +275,7 @@ test_tanh_error_bound (void)
   g_assert_cmpuint (sr_conv_direct_packed_floats (&conv), <=, G_N_ELEMENTS (packed));
   sr_conv_direct_pack (&conv, packed);
   g_autofree float *scratch = g_new (float, sr_conv_scratch_floats (&conv, 1, n));
-  SrMap in = { x, 1, 0, 0, 1, n }, out = { y, 1, 0, 0, 1, n };
+  SrMap in = { x, 1, 0, 0, 1, n, 0 }, out = { y, 1, 0, 0, 1, n, 0 };
   sr_conv_direct (&conv, &in, &out, scratch);
   worst = 0;
   for (int i = 0; i < n; i++)

@@ -25,13 +25,15 @@ test_tiled_equals_whole (void)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (11);
   static const int tiles[][2] = { { 1, 1 }, { 7, 5 }, { 16, 9 }, { 32, 32 }, { 64, 3 } };
-  for (int n = 0; n < 9; n++) {
+  for (int n = 0; n < 12; n++) {
     int scale = 2 + n % 3;
     /* ESPCN; FSRCNN (whose transposed convolution runs as a sub-pixel one); LESRCNN
-     * (residual sums, a shared upsampler, layers at high resolution) */
+     * (residual sums, a shared upsampler, layers at high resolution); SESR (a long
+     * residual over Winograd-sized layers, the input added to the output) */
     g_autoptr (GBytes) bytes = n < 3 ? sr_test_espcn (scale, 16, 8, 5, 3, 3, rand)
         : n < 6 ? sr_test_fsrcnn (scale, 12, 6, 2, 9, rand)
-        : sr_test_lesrcnn (scale, 8, 4, 2, 2, rand);
+        : n < 9 ? sr_test_lesrcnn (scale, 8, 4, 2, 2, rand)
+        : sr_test_sesr (scale, 8, 3, 3 + 2 * (n % 2), rand);
     g_autoptr (GError) error = NULL;
     g_autoptr (SrModel) model = sr_model_new_from_bytes (bytes, "random", &error);
     g_assert_no_error (error);

@@ -125,6 +125,27 @@ add_prelu (SrTestModel *m, const char *name, int n, GRand *rand)
 }
 
 GBytes *
+sr_test_sesr (int scale, int c, int n_body, int tail_k, GRand *rand)
+{
+  g_autoptr (SrTestModel) t = sr_test_model_new ();
+  char buf[32];
+  g_snprintf (buf, sizeof buf, "%d", scale);
+  sr_test_model_set_metadata (t, "family", "sesr");
+  sr_test_model_set_metadata (t, "scale", buf);
+  add_conv (t, "head", c, 1, 5, rand);
+  add_prelu (t, "head_act.weight", c, rand);
+  for (int i = 0; i < n_body; i++) {
+    char conv[32], act[32];
+    g_snprintf (conv, sizeof conv, "body.%d", i);
+    g_snprintf (act, sizeof act, "body_act.%d.weight", i);
+    add_conv (t, conv, c, c, 3, rand);
+    add_prelu (t, act, c, rand);
+  }
+  add_conv (t, "tail", scale * scale, c, tail_k, rand);
+  return sr_test_model_serialize (t);
+}
+
+GBytes *
 sr_test_fsrcnn (int scale, int d, int s, int m, int k, GRand *rand)
 {
   g_autoptr (SrTestModel) t = sr_test_model_new ();

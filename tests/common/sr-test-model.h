@@ -23,6 +23,10 @@ GBytes *sr_test_espcn (int scale, int c1, int c2, int k1, int k2, int k3, GRand 
 /* A random-weight FSRCNN(d, s, m) with a k x k transposed convolution. */
 GBytes *sr_test_fsrcnn (int scale, int d, int s, int m, int k, GRand *rand);
 
+/* A random-weight SESR-style network (collapsed: 5x5 head and @n_body 3x3 layers of @c
+ * channels with PReLU, a long residual, a @tail_k x @tail_k tail, the input added). */
+GBytes *sr_test_sesr (int scale, int c, int n_body, int tail_k, GRand *rand);
+
 /* A random-weight LESRCNN-style network (names as models/training/sr_nets.py); the
  * _add form puts its tensors (upsampler shaped for @scale) into @t, no metadata. */
 GBytes *sr_test_lesrcnn (int scale, int c, int hr, int units, int refine, GRand *rand);
