@@ -41,6 +41,8 @@ sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w)
   /* the direct kernels' zero-padded input copy (bfloat16 pairs take no more), or
    * Winograd's where it may run: precision=bf16 can switch a layer between them */
   size_t padded = (size_t) conv->cin * (out_h + e) * SR_CONV_PADDED_STRIDE (out_w + e);
+  if (sr_conv_winograd_5x5_eligible (conv))
+    padded = MAX (padded, sr_conv_winograd_5x5_scratch_floats (conv, out_h, out_w));
   if (sr_conv_winograd_pays (conv) || conv->kernel == sr_conv_winograd
       || conv->kernel == sr_conv_winograd_bf16)
     return MAX (padded, sr_conv_winograd_scratch_floats (conv, out_h, out_w));

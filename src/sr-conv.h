@@ -9,7 +9,8 @@
  * sr_conv_reference() is the plain loop every other kernel is tested against.
  *
  * Kinds: im2col + OpenBLAS (the portable one), direct (pixels in SIMD lanes), Winograd
- * F(4x4, 3x3) for 3x3 layers, and direct in bfloat16. The SIMD kinds have a tier per
+ * F(4x4, 3x3) for 3x3 layers (and 5x5 ones as four 3x3 blocks), and direct and Winograd
+ * in bfloat16. The SIMD kinds have a tier per
  * instruction set (AVX-512, AVX2 + FMA), picked inside each kind by sr_cpu_level()
  * (sr-cpu.h), so a kind's function pointer is the same on every x86 CPU. None of
  * their speed depends on OpenBLAS's detection of the CPU. */
@@ -110,6 +111,16 @@ gboolean sr_conv_winograd_eligible (const SrConv *conv);
 /* TRUE where sr_conv_winograd is the float32 kernel before any measurement: eligible
  * layers with enough channel pairs (sr-conv.c has the figures). */
 gboolean sr_conv_winograd_pays (const SrConv *conv);
+
+/* 5x5 layers as four 3x3 blocks by Winograd (sr-conv-winograd-5x5.c): any shift, on
+ * the layers whose blocks sr_conv_winograd may run (sr_conv_winograd_5x5_eligible()),
+ * with conv->packed from sr_conv_winograd_5x5_pack(). */
+void sr_conv_winograd_5x5 (const SrConv *conv, const SrMap *in, SrMap *out,
+    float *scratch);
+size_t sr_conv_winograd_5x5_packed_floats (const SrConv *conv);
+void sr_conv_winograd_5x5_pack (const SrConv *conv, float *packed);
+size_t sr_conv_winograd_5x5_scratch_floats (const SrConv *conv, int out_h, int out_w);
+gboolean sr_conv_winograd_5x5_eligible (const SrConv *conv);
 
 /* Winograd with its products in bfloat16 (sr-conv-winograd-bf16.c): the transforms
  * in float32, U and V rounded to bfloat16. Where sr_conv_winograd runs and

@@ -10,6 +10,7 @@ static const char *const names[SR_KERNEL_N_KINDS] = {
   [SR_KERNEL_WINOGRAD] = "winograd",
   [SR_KERNEL_BF16] = "bf16",
   [SR_KERNEL_WINOGRAD_BF16] = "winograd-bf16",
+  [SR_KERNEL_WINOGRAD_5X5] = "winograd-5x5",
 };
 
 const char *
@@ -29,6 +30,8 @@ sr_kernel_kind_of (const SrConv *conv)
     return SR_KERNEL_BF16;
   if (conv->kernel == sr_conv_winograd_bf16)
     return SR_KERNEL_WINOGRAD_BF16;
+  if (conv->kernel == sr_conv_winograd_5x5)
+    return SR_KERNEL_WINOGRAD_5X5;
   if (conv->kernel == sr_conv_gemm)
     return SR_KERNEL_GEMM;
   return SR_KERNEL_REFERENCE;
@@ -56,6 +59,8 @@ sr_kernel_kind_is_candidate (SrKernelKind kind, const SrConv *conv, gboolean bf1
       return bf16 && bf16_direct_fits (conv);
     case SR_KERNEL_WINOGRAD_BF16:
       return bf16 && sr_conv_winograd_bf16_fits (conv);
+    case SR_KERNEL_WINOGRAD_5X5:
+      return sr_conv_winograd_5x5_eligible (conv);
     default:
       return FALSE;
   }
@@ -104,6 +109,12 @@ sr_kernel_kind_apply (SrKernelKind kind, SrConv *conv,
       sr_conv_winograd_bf16_pack (conv, packed);
       conv->packed = packed;
       conv->kernel = sr_conv_winograd_bf16;
+      break;
+    case SR_KERNEL_WINOGRAD_5X5:
+      packed = alloc (sr_conv_winograd_5x5_packed_floats (conv), user);
+      sr_conv_winograd_5x5_pack (conv, packed);
+      conv->packed = packed;
+      conv->kernel = sr_conv_winograd_5x5;
       break;
     case SR_KERNEL_GEMM:
       conv->kernel = sr_conv_gemm;

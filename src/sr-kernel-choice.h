@@ -16,6 +16,7 @@ typedef enum {
   SR_KERNEL_WINOGRAD,   /* Winograd F(4x4, 3x3), 3x3 layers of 8+ channels */
   SR_KERNEL_BF16,       /* direct, bfloat16 products, float32 sums */
   SR_KERNEL_WINOGRAD_BF16,   /* Winograd, its products in bfloat16 */
+  SR_KERNEL_WINOGRAD_5X5,    /* 5x5 layers as four 3x3 blocks by Winograd */
   SR_KERNEL_N_KINDS
 } SrKernelKind;
 

@@ -140,6 +140,7 @@ scratch_floats (const SrRunner *r, gboolean candidates)
       /* the size depends on the kernel only, not on its packed weights */
       c.kernel = k == SR_KERNEL_GEMM ? sr_conv_gemm
           : k == SR_KERNEL_WINOGRAD || k == SR_KERNEL_WINOGRAD_BF16 ? sr_conv_winograd
+          : k == SR_KERNEL_WINOGRAD_5X5 ? sr_conv_winograd_5x5
           : sr_conv_direct;
       most = MAX (most, conv_scratch (r, &c, v));
     }
@@ -198,7 +199,7 @@ tile_width (const SrModel *m, const SrPlan *plan)
 {
   double most = -1;
   gboolean most_winograd = FALSE;
-  int margin = 0, level = 1;
+  int margin = 0, level = 1, extra = 0;
   for (int i = 0; i < m->n_steps; i++) {
     if (m->steps[i].kind != SR_STEP_CONV)
       continue;
@@ -207,15 +208,18 @@ tile_width (const SrModel *m, const SrPlan *plan)
     double cost = (double) c->cin * c->cout * c->k * c->k * l * l;
     /* Winograd layers first: a run of blocks short of 16 costs a whole vector in
      * both transforms, a row short of 48 pixels only part of a direct block */
-    gboolean winograd = sr_kernel_kind_is_candidate (SR_KERNEL_WINOGRAD, c, FALSE);
+    /* a 5x5 layer by Winograd runs its blocks on rows 3 pixels longer */
+    gboolean wide = sr_kernel_kind_is_candidate (SR_KERNEL_WINOGRAD_5X5, c, FALSE);
+    gboolean winograd = wide || sr_kernel_kind_is_candidate (SR_KERNEL_WINOGRAD, c, FALSE);
     if ((winograd && !most_winograd) || (winograd == most_winograd && cost > most)) {
       most_winograd = winograd;
       most = cost;
       margin = plan->margin[i + 1];
+      extra = wide ? 3 : 0;
       level = l;
     }
   }
-  return MAX ((KERNEL_ROW - 2 * margin) / level, 16);
+  return MAX ((KERNEL_ROW - 2 * margin - extra) / level, 16);
 }
 
 /* The tile side near @target that cuts @side into equal parts (no thin last tile). */
@@ -745,11 +749,15 @@ sr_runner_get_profile (const SrRunner *runner, double *seconds)
 /* Each layer's candidates are first screened on a slice of the tile (an eighth
  * of its rows: a kernel 20 times slower than the best, as im2col + GEMM is next to
  * our own kernels on an AVX-512 CPU, costs little to rule out), then those within
- * SCREEN_FACTOR of the best are timed in FULL_ROUNDS rounds over the whole tile, one
- * run of each candidate per round so that a burst of other load spoils one run of
- * each rather than all runs of one; a candidate's time is its fastest run. */
+ * SCREEN_FACTOR of the best are timed in up to FULL_ROUNDS rounds over the whole
+ * tile, one run of each candidate per round so that a burst of other load spoils one
+ * run of each rather than all runs of one; a candidate's time is its fastest run.
+ * Five rounds, not three: the 5x5 Winograd kernel's runs vary more than the direct
+ * kernel's (a map 4 times the output's goes through the cache), and with three SESR
+ * x4's 5x5 tail kept the direct kernel in 6 of 23 runners on an AMD Zen 4 (family 25
+ * model 17), with five in none of 18; whole frames ran 10% slower with it. */
 #define SCREEN_FACTOR 3.0
-#define FULL_ROUNDS 3
+#define FULL_ROUNDS 5
 #define CLEAR_LEAD 1.2
 /* bfloat16 rounds inputs and weights: precision=bf16 takes it on a layer only where
  * it beats the fastest float32 kernel by this much. On a tile's timing a near tie

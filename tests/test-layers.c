@@ -60,9 +60,11 @@ check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, 
   gsize direct_room = sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w);
   conv.kernel = sr_conv_winograd;
   gsize winograd_room = sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w);
+  conv.kernel = sr_conv_winograd_5x5;
+  gsize winograd_5x5_room = sr_conv_scratch_floats (&conv, out_rect.h, out_rect.w);
   conv.kernel = NULL;
   g_autofree float *scratch = g_new (float,
-      MAX (MAX (gemm_room, direct_room), winograd_room));
+      MAX (MAX (gemm_room, direct_room), MAX (winograd_room, winograd_5x5_room)));
   SrMap in_map = { in, cin, in_rect.y0, in_rect.x0, in_rect.h, in_rect.w, 0 };
   SrMap ref_map = { ref, cout, out_rect.y0, out_rect.x0, out_rect.h, out_rect.w, 0 };
   SrMap got_map = ref_map;
@@ -86,9 +88,9 @@ check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, 
   bound_map.data = bound;
   sr_conv_reference (&abs_conv, &abs_in_map, &bound_map, scratch);
 
-  for (int kernel = 0; kernel < 5; kernel++) {
+  for (int kernel = 0; kernel < 6; kernel++) {
     static const char *const names[] = { "gemm", "direct", "bf16", "winograd",
-      "winograd-bf16" };
+      "winograd-bf16", "winograd-5x5" };
     const char *name = names[kernel];
     g_autofree float *packed = NULL;
     if (kernel == 0) {
@@ -117,6 +119,14 @@ check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, 
       conv.packed = packed;
       sr_conv_winograd (&conv, &in_map, &got_map, scratch);
       conv.packed = NULL;
+    } else if (kernel == 5) {
+      if (!sr_conv_winograd_5x5_eligible (&conv))
+        continue;   /* 5x5 layers whose blocks Winograd may run */
+      packed = g_new (float, sr_conv_winograd_5x5_packed_floats (&conv));
+      sr_conv_winograd_5x5_pack (&conv, packed);
+      conv.packed = packed;
+      sr_conv_winograd_5x5 (&conv, &in_map, &got_map, scratch);
+      conv.packed = NULL;
     } else {
       if (k != 3 || shift != 0 || !sr_conv_winograd_available ()
           || !sr_conv_bf16_available ())
@@ -137,7 +147,8 @@ check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, 
        * and a sixth of a weight, and the output transform adds them up with factors up
        * to 8: allowed 1/8 of the sum (observed: below 1/15, on 12->12) */
       double allowed = kernel == 2 ? bound[i] / 128 + 1e-4
-          : kernel == 3 ? bound[i] * 4e-6 + 1e-4 : kernel == 4 ? bound[i] / 8 + 1e-4 : 1e-4;
+          : kernel == 3 || kernel == 5 ? bound[i] * 4e-6 + 1e-4
+          : kernel == 4 ? bound[i] / 8 + 1e-4 : 1e-4;
       if (err > allowed)
         g_error ("%s (%s) conv %dx%d (shift %d) %d->%d act %d on %dx%d: error %g at %"
             G_GSIZE_FORMAT " (allowed %g)", name, sr_cpu_level_name (), k, k, shift, cin, cout, act, out_rect.h,
@@ -156,7 +167,8 @@ test_conv_kernels_match_reference (void)
   static const int shapes[][4] = {
     { 1, 64, 5, 0 }, { 64, 32, 3, 0 }, { 32, 9, 3, 0 }, { 1, 7, 1, 0 }, { 3, 5, 9, 0 },
     { 12, 12, 3, 0 }, { 32, 4, 3, 0 }, { 16, 1, 3, 0 }, { 8, 13, 1, 0 }, { 56, 4, 5, 0 },
-    { 56, 9, 4, 1 }, { 6, 3, 4, 0 }, { 5, 9, 3, -1 },
+    { 56, 9, 4, 1 }, { 6, 3, 4, 0 }, { 5, 9, 3, -1 }, { 16, 9, 5, 0 }, { 8, 2, 5, 1 },
+    { 16, 16, 5, -1 },
   };
   for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
     for (int act = SR_ACT_NONE; act <= SR_ACT_PRELU; act++)
