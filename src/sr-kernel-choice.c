@@ -3,37 +3,46 @@
 
 #include <string.h>
 
-static const char *const names[SR_KERNEL_N_KINDS] = {
-  [SR_KERNEL_REFERENCE] = "reference",
-  [SR_KERNEL_GEMM] = "gemm",
-  [SR_KERNEL_DIRECT] = "direct",
-  [SR_KERNEL_WINOGRAD] = "winograd",
-  [SR_KERNEL_BF16] = "bf16",
-  [SR_KERNEL_WINOGRAD_BF16] = "winograd-bf16",
-  [SR_KERNEL_WINOGRAD_5X5] = "winograd-5x5",
+/* Each kind: its name, its entry point and how it packs its weights (none: it reads
+ * conv->weight as it is). */
+static const struct {
+  const char *name;
+  SrConvKernel run;
+  size_t (*packed_floats) (const SrConv *conv);
+  void (*pack) (const SrConv *conv, float *packed);
+} kinds[SR_KERNEL_N_KINDS] = {
+  [SR_KERNEL_REFERENCE] = { "reference", sr_conv_reference, NULL, NULL },
+  [SR_KERNEL_GEMM] = { "gemm", sr_conv_gemm, NULL, NULL },
+  [SR_KERNEL_DIRECT] = { "direct", sr_conv_direct, sr_conv_direct_packed_floats,
+    sr_conv_direct_pack },
+  [SR_KERNEL_WINOGRAD] = { "winograd", sr_conv_winograd, sr_conv_winograd_packed_floats,
+    sr_conv_winograd_pack },
+  [SR_KERNEL_BF16] = { "bf16", sr_conv_direct_bf16, sr_conv_bf16_packed_floats,
+    sr_conv_bf16_pack },
+  [SR_KERNEL_WINOGRAD_BF16] = { "winograd-bf16", sr_conv_winograd_bf16,
+    sr_conv_winograd_bf16_packed_floats, sr_conv_winograd_bf16_pack },
+  [SR_KERNEL_WINOGRAD_5X5] = { "winograd-5x5", sr_conv_winograd_5x5,
+    sr_conv_winograd_5x5_packed_floats, sr_conv_winograd_5x5_pack },
 };
 
 const char *
 sr_kernel_kind_name (SrKernelKind kind)
 {
-  return kind < SR_KERNEL_N_KINDS ? names[kind] : "?";
+  return kind < SR_KERNEL_N_KINDS ? kinds[kind].name : "?";
+}
+
+SrConvKernel
+sr_kernel_kind_function (SrKernelKind kind)
+{
+  return kinds[kind].run;
 }
 
 SrKernelKind
 sr_kernel_kind_of (const SrConv *conv)
 {
-  if (conv->kernel == sr_conv_direct)
-    return SR_KERNEL_DIRECT;
-  if (conv->kernel == sr_conv_winograd)
-    return SR_KERNEL_WINOGRAD;
-  if (conv->kernel == sr_conv_direct_bf16)
-    return SR_KERNEL_BF16;
-  if (conv->kernel == sr_conv_winograd_bf16)
-    return SR_KERNEL_WINOGRAD_BF16;
-  if (conv->kernel == sr_conv_winograd_5x5)
-    return SR_KERNEL_WINOGRAD_5X5;
-  if (conv->kernel == sr_conv_gemm)
-    return SR_KERNEL_GEMM;
+  for (int k = 0; k < SR_KERNEL_N_KINDS; k++)
+    if (conv->kernel == kinds[k].run)
+      return k;
   return SR_KERNEL_REFERENCE;
 }
 
@@ -84,45 +93,12 @@ sr_kernel_kind_apply (SrKernelKind kind, SrConv *conv,
     float *(*alloc) (gsize n, gpointer user), gpointer user)
 {
   conv->packed = NULL;
-  float *packed;
-  switch (kind) {
-    case SR_KERNEL_DIRECT:
-      packed = alloc (sr_conv_direct_packed_floats (conv), user);
-      sr_conv_direct_pack (conv, packed);
-      conv->packed = packed;
-      conv->kernel = sr_conv_direct;
-      break;
-    case SR_KERNEL_WINOGRAD:
-      packed = alloc (sr_conv_winograd_packed_floats (conv), user);
-      sr_conv_winograd_pack (conv, packed);
-      conv->packed = packed;
-      conv->kernel = sr_conv_winograd;
-      break;
-    case SR_KERNEL_BF16:
-      packed = alloc (sr_conv_bf16_packed_floats (conv), user);
-      sr_conv_bf16_pack (conv, packed);
-      conv->packed = packed;
-      conv->kernel = sr_conv_direct_bf16;
-      break;
-    case SR_KERNEL_WINOGRAD_BF16:
-      packed = alloc (sr_conv_winograd_bf16_packed_floats (conv), user);
-      sr_conv_winograd_bf16_pack (conv, packed);
-      conv->packed = packed;
-      conv->kernel = sr_conv_winograd_bf16;
-      break;
-    case SR_KERNEL_WINOGRAD_5X5:
-      packed = alloc (sr_conv_winograd_5x5_packed_floats (conv), user);
-      sr_conv_winograd_5x5_pack (conv, packed);
-      conv->packed = packed;
-      conv->kernel = sr_conv_winograd_5x5;
-      break;
-    case SR_KERNEL_GEMM:
-      conv->kernel = sr_conv_gemm;
-      break;
-    default:
-      conv->kernel = sr_conv_reference;
-      break;
+  if (kinds[kind].pack) {
+    float *packed = alloc (kinds[kind].packed_floats (conv), user);
+    kinds[kind].pack (conv, packed);
+    conv->packed = packed;
   }
+  conv->kernel = kinds[kind].run;
 }
 
 /* What SR_CONV_KERNEL forces, or -1 (unset, or a name it does not know). */

@@ -21,6 +21,8 @@ typedef enum {
 } SrKernelKind;
 
 const char *sr_kernel_kind_name (SrKernelKind kind);
+/* The entry point of @kind (the function a layer's kernel pointer holds). */
+SrConvKernel sr_kernel_kind_function (SrKernelKind kind);
 /* The kind of @conv's current kernel (the model's, or one SR_CONV_KERNEL forced). */
 SrKernelKind sr_kernel_kind_of (const SrConv *conv);
 /* TRUE if this CPU runs @kind on @conv and it is a candidate at that precision

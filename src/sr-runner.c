@@ -138,10 +138,7 @@ scratch_floats (const SrRunner *r, gboolean candidates)
       if (!sr_kernel_kind_is_candidate (k, &c, m->bf16))
         continue;
       /* the size depends on the kernel only, not on its packed weights */
-      c.kernel = k == SR_KERNEL_GEMM ? sr_conv_gemm
-          : k == SR_KERNEL_WINOGRAD || k == SR_KERNEL_WINOGRAD_BF16 ? sr_conv_winograd
-          : k == SR_KERNEL_WINOGRAD_5X5 ? sr_conv_winograd_5x5
-          : sr_conv_direct;
+      c.kernel = sr_kernel_kind_function (k);
       most = MAX (most, conv_scratch (r, &c, v));
     }
   }

@@ -103,14 +103,22 @@ add_conv (SrTestModel *m, const char *prefix, int cout, int cin, int k, GRand *r
   sr_test_model_add (m, name, 1, b, NULL, rand);
 }
 
+/* A model of @family at @scale, its tensors still to add. */
+static SrTestModel *
+family_model (const char *family, int scale)
+{
+  SrTestModel *m = sr_test_model_new ();
+  char s[8];
+  g_snprintf (s, sizeof s, "%d", scale);
+  sr_test_model_set_metadata (m, "family", family);
+  sr_test_model_set_metadata (m, "scale", s);
+  return m;
+}
+
 GBytes *
 sr_test_espcn (int scale, int c1, int c2, int k1, int k2, int k3, GRand *rand)
 {
-  g_autoptr (SrTestModel) m = sr_test_model_new ();
-  char s[8];
-  g_snprintf (s, sizeof s, "%d", scale);
-  sr_test_model_set_metadata (m, "family", "espcn");
-  sr_test_model_set_metadata (m, "scale", s);
+  g_autoptr (SrTestModel) m = family_model ("espcn", scale);
   add_conv (m, "conv1", c1, 1, k1, rand);
   add_conv (m, "conv2", c2, c1, k2, rand);
   add_conv (m, "conv3", scale * scale, c2, k3, rand);
@@ -124,23 +132,27 @@ add_prelu (SrTestModel *m, const char *name, int n, GRand *rand)
   sr_test_model_add (m, name, 1, shape, NULL, rand);
 }
 
+/* @n 3x3 @c->@c convolutions "@conv.i" with PReLU slopes "@act.i.weight". */
+static void
+add_prelu_chain (SrTestModel *t, const char *conv, const char *act, int n, int c,
+    GRand *rand)
+{
+  for (int i = 0; i < n; i++) {
+    char conv_i[32], act_i[32];
+    g_snprintf (conv_i, sizeof conv_i, "%s.%d", conv, i);
+    g_snprintf (act_i, sizeof act_i, "%s.%d.weight", act, i);
+    add_conv (t, conv_i, c, c, 3, rand);
+    add_prelu (t, act_i, c, rand);
+  }
+}
+
 GBytes *
 sr_test_sesr (int scale, int c, int n_body, int tail_k, GRand *rand)
 {
-  g_autoptr (SrTestModel) t = sr_test_model_new ();
-  char buf[32];
-  g_snprintf (buf, sizeof buf, "%d", scale);
-  sr_test_model_set_metadata (t, "family", "sesr");
-  sr_test_model_set_metadata (t, "scale", buf);
+  g_autoptr (SrTestModel) t = family_model ("sesr", scale);
   add_conv (t, "head", c, 1, 5, rand);
   add_prelu (t, "head_act.weight", c, rand);
-  for (int i = 0; i < n_body; i++) {
-    char conv[32], act[32];
-    g_snprintf (conv, sizeof conv, "body.%d", i);
-    g_snprintf (act, sizeof act, "body_act.%d.weight", i);
-    add_conv (t, conv, c, c, 3, rand);
-    add_prelu (t, act, c, rand);
-  }
+  add_prelu_chain (t, "body", "body_act", n_body, c, rand);
   add_conv (t, "tail", scale * scale, c, tail_k, rand);
   return sr_test_model_serialize (t);
 }
@@ -148,22 +160,12 @@ sr_test_sesr (int scale, int c, int n_body, int tail_k, GRand *rand)
 GBytes *
 sr_test_fsrcnn (int scale, int d, int s, int m, int k, GRand *rand)
 {
-  g_autoptr (SrTestModel) t = sr_test_model_new ();
-  char buf[32];
-  g_snprintf (buf, sizeof buf, "%d", scale);
-  sr_test_model_set_metadata (t, "family", "fsrcnn");
-  sr_test_model_set_metadata (t, "scale", buf);
+  g_autoptr (SrTestModel) t = family_model ("fsrcnn", scale);
   add_conv (t, "first", d, 1, 5, rand);
   add_prelu (t, "first_act.weight", d, rand);
   add_conv (t, "shrink", s, d, 1, rand);
   add_prelu (t, "shrink_act.weight", s, rand);
-  for (int i = 0; i < m; i++) {
-    char conv[32], act[32];
-    g_snprintf (conv, sizeof conv, "map.%d", i);
-    g_snprintf (act, sizeof act, "map_act.%d.weight", i);
-    add_conv (t, conv, s, s, 3, rand);
-    add_prelu (t, act, s, rand);
-  }
+  add_prelu_chain (t, "map", "map_act", m, s, rand);
   add_conv (t, "expand", d, s, 1, rand);
   add_prelu (t, "expand_act.weight", d, rand);
   gint64 w[4] = { d, 1, k, k }, b[1] = { 1 };
@@ -199,11 +201,7 @@ sr_test_lesrcnn_add (SrTestModel *t, int scale, int c, int hr, int units, int re
 GBytes *
 sr_test_lesrcnn (int scale, int c, int hr, int units, int refine, GRand *rand)
 {
-  g_autoptr (SrTestModel) t = sr_test_model_new ();
-  char buf[32];
-  g_snprintf (buf, sizeof buf, "%d", scale);
-  sr_test_model_set_metadata (t, "family", "lesrcnn");
-  sr_test_model_set_metadata (t, "scale", buf);
+  g_autoptr (SrTestModel) t = family_model ("lesrcnn", scale);
   sr_test_lesrcnn_add (t, scale, c, hr, units, refine, rand);
   return sr_test_model_serialize (t);
 }
