@@ -22,6 +22,8 @@
 
 #include <string.h>
 
+#include "sr-cpu.h"
+
 /* The 3x3 convolution of the four blocks; its weights are set by the caller. */
 static SrConv
 blocks_conv (const SrConv *conv)
@@ -85,29 +87,38 @@ sr_conv_winograd_5x5_scratch_floats (const SrConv *conv, int out_h, int out_w)
       + sr_conv_winograd_scratch_floats (&blocks, out_h + 3, out_w + 3);
 }
 
+/* out = bias + the four blocks of @m, each at its offset (rows 0 or 3, columns 0 or
+ * 3 of @m from the output pixel); one copy per instruction set, like sr-map-ops.c. */
+SR_X86_CLONES
+static void
+sum_blocks (const SrConv *conv, const SrMap *m, SrMap *out)
+{
+  const int cout = conv->cout;
+  const size_t mplane = sr_map_plane (m), plane = sr_map_plane (out);
+  for (int co = 0; co < cout; co++) {
+    const float *b00 = m->data + co * mplane, *b01 = b00 + cout * mplane;
+    const float *b10 = b01 + cout * mplane, *b11 = b10 + cout * mplane;
+    const float bias = conv->bias[co];
+    for (int y = 0; y < out->h; y++) {
+      float *dst = out->data + co * plane + (size_t) y * out->w;
+      const size_t r0 = (size_t) y * m->w, r3 = (size_t) (y + 3) * m->w;
+      for (int x = 0; x < out->w; x++)
+        dst[x] = bias + b00[r0 + x] + b01[r0 + x + 3] + b10[r3 + x] + b11[r3 + x + 3];
+    }
+  }
+}
+
 void
 sr_conv_winograd_5x5 (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
 {
   SrConv blocks = blocks_conv (conv);
   blocks.packed = conv->packed;
   blocks.bias = conv->packed + sr_conv_winograd_packed_floats (&blocks);
-  const int first = sr_conv_first_tap (conv), cout = conv->cout;
+  const int first = sr_conv_first_tap (conv);
   SrMap m = { scratch, blocks.cout, out->y0 + first + 1, out->x0 + first + 1,
     out->h + 3, out->w + 3, 0 };
   sr_conv_winograd (&blocks, in, &m, scratch + blocks_map_floats (conv, out->h, out->w));
-
-  const size_t mplane = sr_map_plane (&m), plane = sr_map_plane (out);
-  for (int co = 0; co < cout; co++) {
-    const float *b00 = m.data + co * mplane, *b01 = b00 + cout * mplane;
-    const float *b10 = b01 + cout * mplane, *b11 = b10 + cout * mplane;
-    const float bias = conv->bias[co];
-    for (int y = 0; y < out->h; y++) {
-      float *dst = out->data + co * plane + (size_t) y * out->w;
-      const size_t r0 = (size_t) y * m.w, r3 = (size_t) (y + 3) * m.w;
-      for (int x = 0; x < out->w; x++)
-        dst[x] = bias + b00[r0 + x] + b01[r0 + x + 3] + b10[r3 + x] + b11[r3 + x + 3];
-    }
-  }
-  sr_activation_apply (conv->act, conv->slopes, out->data, cout,
-      (size_t) out->h * out->w, plane);
+  sum_blocks (conv, &m, out);
+  sr_activation_apply (conv->act, conv->slopes, out->data, conv->cout,
+      (size_t) out->h * out->w, sr_map_plane (out));
 }
