@@ -9,11 +9,11 @@
  * sr_conv_reference() is the plain loop every other kernel is tested against.
  *
  * Kinds: im2col + OpenBLAS (the portable one), direct (pixels in SIMD lanes), Winograd
- * F(4x4, 3x3) for 3x3 layers (and 5x5 ones as four 3x3 blocks), and direct and Winograd
- * in bfloat16. The SIMD kinds have a tier per
- * instruction set (AVX-512, AVX2 + FMA), picked inside each kind by sr_cpu_level()
- * (sr-cpu.h), so a kind's function pointer is the same on every x86 CPU. None of
- * their speed depends on OpenBLAS's detection of the CPU. */
+ * F(4x4, 3x3) for 3x3 layers (and 5x5 ones as four 3x3 blocks), and direct and
+ * Winograd in bfloat16. The SIMD kinds have a tier per instruction set (AVX-512, AVX2
+ * + FMA, NEON), picked inside each kind by sr_cpu_level() (sr-cpu.h), so a kind's
+ * function pointer is the same on every CPU. None of their speed depends on
+ * OpenBLAS's detection of the CPU. */
 #pragma once
 
 #include <glib.h>

@@ -36,7 +36,7 @@ gboolean sr_kernel_kind_is_bf16 (SrKernelKind kind);
  * threads: sr-blas-threads.h). */
 gboolean sr_kernel_kind_uses_openblas (SrKernelKind kind);
 /* The kind a layer runs before any measurement: the one SR_CONV_KERNEL forces
- * (reference | gemm | avx512 (the direct kernel at the CPU's SIMD level) | winograd
+ * (reference | gemm | direct, also spelt avx512 (at the CPU's SIMD level) | winograd
  * (on every centred 3x3 layer), for tests and measurements), else the fastest by rule
  * at this precision. SR_CONV_KERNEL=bf16 runs in bfloat16 every layer with more than
  * one input channel where the CPU can (Winograd's where it fits, else direct): the
