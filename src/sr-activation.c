@@ -56,10 +56,12 @@ sr_activation_apply (SrActivation act, const float *slopes, float *data, int cha
         for (size_t i = 0; i < n; i++)
           p[i] = p[i] > 0.f ? p[i] : 0.f;
         break;
-      case SR_ACT_PRELU:
+      case SR_ACT_PRELU: {
+        float a = slopes[c];   /* once: slopes may alias data, as far as GCC knows */
         for (size_t i = 0; i < n; i++)
-          p[i] = p[i] > 0.f ? p[i] : slopes[c] * p[i];
+          p[i] = p[i] > 0.f ? p[i] : a * p[i];
         break;
+      }
       default:
         break;
     }

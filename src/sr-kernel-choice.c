@@ -101,11 +101,11 @@ sr_kernel_kind_apply (SrKernelKind kind, SrConv *conv,
   conv->kernel = kinds[kind].run;
 }
 
-/* What SR_CONV_KERNEL forces, or -1 (unset, or a name it does not know). */
+/* What SR_CONV_KERNEL=@force forces on @conv, or -1 (unset, bf16, or a name it does
+ * not know). */
 static int
-forced_kind (const SrConv *conv)
+forced_kind (const char *force, const SrConv *conv)
 {
-  const char *force = g_getenv ("SR_CONV_KERNEL");
   if (force == NULL)
     return -1;
   if (strcmp (force, "reference") == 0)
@@ -123,10 +123,10 @@ forced_kind (const SrConv *conv)
 SrKernelKind
 sr_kernel_kind_default (const SrConv *conv, gboolean bf16)
 {
-  int forced = forced_kind (conv);
+  const char *force = g_getenv ("SR_CONV_KERNEL");
+  int forced = forced_kind (force, conv);
   if (forced >= 0)
     return forced;
-  const char *force = g_getenv ("SR_CONV_KERNEL");
   if (force && strcmp (force, "bf16") == 0)
     bf16 = TRUE;
   if (bf16 && sr_conv_winograd_bf16_fits (conv))

@@ -685,9 +685,11 @@ run_tiles (gpointer data, int worker)
     int end = (segment + 1) * r->n_tiles_y / r->n_segments;
     for (int v = 0; v <= r->model->n_steps; v++)
       ws->kept_rect[v].h = 0;
+    SrRect tile = tile_at (r, first, column);
     for (int row = first; row < end; row++) {
-      SrRect tile = tile_at (r, row, column), below = tile_at (r, row + 1, column);
+      SrRect below = tile_at (r, row + 1, column);
       process_tile (r, ws, f->io, tile, row + 1 < end ? &below : NULL);
+      tile = below;
     }
   }
 }
@@ -880,10 +882,7 @@ choose_kernels (SrRunner *r)
     /* OpenBLAS candidates are timed as they will run: single-threaded */
     sr_blas_threads_hold_single ();
     int saved = sr_blas_threads_enter ();
-    int tw = MIN (r->tile_w, r->width), th = MIN (r->tile_h, r->height);
-    SrRect tile = { (r->n_tiles_y / 2) * th, (r->n_tiles_x / 2) * tw, 0, 0 };
-    tile.h = MIN (th, r->height - tile.y0);
-    tile.w = MIN (tw, r->width - tile.x0);
+    SrRect tile = tile_at (r, r->n_tiles_y / 2, r->n_tiles_x / 2);
     SrMap maps[SR_MAX_STEPS + 1] = { 0 };
     tile_maps (r, &r->ws[0], tile, maps);
     for (int y = 0; y < maps[0].h; y++)
