@@ -905,8 +905,11 @@ choose_kernels (SrRunner *r)
   }
   for (int c = 0; c < m->n_convs; c++)
     blas |= sr_kernel_kind_uses_openblas (sr_kernel_kind_of (&r->convs[c]));
-  /* several of our threads calling OpenBLAS: it must not start threads of its own */
-  if (blas && r->n_threads > 1) {
+  /* our threads are the parallelism, one or several: OpenBLAS must not start threads
+   * of its own (with n_threads 1 it ran each GEMM on every core, spinning between
+   * calls: FSRCNN x2 at 1 thread took 2 cores and twice the CPU time for 5% less
+   * wall time) */
+  if (blas) {
     sr_blas_threads_hold_single ();
     r->holds_blas = TRUE;
   }

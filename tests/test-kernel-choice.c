@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sr-blas-threads.h"
 #include "sr-kernel-choice.h"
 #include "sr-test-model.h"
 #include "sr-workers.h"
@@ -312,6 +313,31 @@ test_openblas_threads_untouched (void)
   }
 }
 
+/* A runner asked for one thread uses one core, GEMM kernels included: OpenBLAS is
+ * held to one thread while a runner that calls it lives (with no per-thread setting
+ * in the OpenBLAS at hand), and given back after. */
+static void
+test_one_thread_means_one_core (void)
+{
+  openblas_set_num_threads (2);
+  int before = openblas_get_num_threads ();
+  if (before < 2) {
+    g_test_skip ("OpenBLAS runs one thread on this machine: nothing to hold");
+    return;
+  }
+  g_autofree float *in = test_picture (64, 48);
+  g_setenv ("SR_CONV_KERNEL", "gemm", TRUE);
+  SrModel *model = random_espcn (9);
+  SrRunner *runner = sr_runner_new (model, 64, 48, 1, NULL);
+  g_unsetenv ("SR_CONV_KERNEL");
+  g_free (upscale (runner, in, 64, 48));
+  if (!sr_blas_threads_have_local ())
+    g_assert_cmpint (openblas_get_num_threads (), ==, 1);
+  sr_runner_free (runner);
+  sr_model_free (model);
+  g_assert_cmpint (openblas_get_num_threads (), ==, before);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -323,5 +349,6 @@ main (int argc, char **argv)
   g_test_add_func ("/threads/clamped", test_threads_clamped);
   g_test_add_func ("/threads/streams-share-cores", test_streams_share_cores);
   g_test_add_func ("/threads/openblas-untouched", test_openblas_threads_untouched);
+  g_test_add_func ("/threads/one-thread-one-core", test_one_thread_means_one_core);
   return g_test_run ();
 }
