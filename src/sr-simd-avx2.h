@@ -75,27 +75,31 @@ sr_ldexp (SrVec a, SrVec n)
 }
 
 /* out[k] lane t = p[4t + k], k = 0 .. 5: column k of 8 Winograd blocks 4 pixels
- * apart (reads p[0 .. SR_PHASES_READ - 1]): a 4 x 4 transpose in each 128-bit half; columns 4 and 5
- * are 0 and 1 of the next block. */
-#define SR_PHASES_READ 36
+ * apart (reads p[0 .. SR_PHASES_READ - 1]): a 4 x 4 transpose in each 128-bit half;
+ * columns 4 and 5 are columns 0 and 1 one block on, rotated across the lanes. */
+#define SR_PHASES_READ 40
 SR_ALWAYS_INLINE void
 sr_load_phases6 (const float *p, SrVec *out)
 {
-  for (int half = 0; half < 2; half++, p += 4) {
-    __m256 l0 = _mm256_loadu_ps (p), l1 = _mm256_loadu_ps (p + 8);
-    __m256 l2 = _mm256_loadu_ps (p + 16), l3 = _mm256_loadu_ps (p + 24);
-    /* blocks (0 | 4), (1 | 5), (2 | 6), (3 | 7) in the two halves */
-    __m256 a = _mm256_permute2f128_ps (l0, l2, 0x20), c = _mm256_permute2f128_ps (l0, l2, 0x31);
-    __m256 b = _mm256_permute2f128_ps (l1, l3, 0x20), d = _mm256_permute2f128_ps (l1, l3, 0x31);
-    __m256 t0 = _mm256_unpacklo_ps (a, c), t1 = _mm256_unpackhi_ps (a, c);
-    __m256 t2 = _mm256_unpacklo_ps (b, d), t3 = _mm256_unpackhi_ps (b, d);
-    out[4 * half] = _mm256_shuffle_ps (t0, t2, 0x44);
-    out[4 * half + 1] = _mm256_shuffle_ps (t0, t2, 0xee);
-    if (half == 0) {
-      out[2] = _mm256_shuffle_ps (t1, t3, 0x44);
-      out[3] = _mm256_shuffle_ps (t1, t3, 0xee);
-    }
-  }
+  __m256 l0 = _mm256_loadu_ps (p), l1 = _mm256_loadu_ps (p + 8);
+  __m256 l2 = _mm256_loadu_ps (p + 16), l3 = _mm256_loadu_ps (p + 24);
+  /* blocks (0 | 4), (1 | 5), (2 | 6), (3 | 7) in the two halves */
+  __m256 a = _mm256_permute2f128_ps (l0, l2, 0x20), c = _mm256_permute2f128_ps (l0, l2, 0x31);
+  __m256 b = _mm256_permute2f128_ps (l1, l3, 0x20), d = _mm256_permute2f128_ps (l1, l3, 0x31);
+  __m256 t0 = _mm256_unpacklo_ps (a, c), t1 = _mm256_unpackhi_ps (a, c);
+  __m256 t2 = _mm256_unpacklo_ps (b, d), t3 = _mm256_unpackhi_ps (b, d);
+  out[0] = _mm256_shuffle_ps (t0, t2, 0x44);
+  out[1] = _mm256_shuffle_ps (t0, t2, 0xee);
+  out[2] = _mm256_shuffle_ps (t1, t3, 0x44);
+  out[3] = _mm256_shuffle_ps (t1, t3, 0xee);
+  /* lane t of column 4 is lane t + 1 of column 0, lane 7 is p[32]; column 5 the same
+   * of column 1 and p[33] */
+  const __m256i rotate = _mm256_setr_epi32 (1, 2, 3, 4, 5, 6, 7, 0);
+  __m256 l4 = _mm256_loadu_ps (p + 32);
+  out[4] = _mm256_blend_ps (_mm256_permutevar8x32_ps (out[0], rotate),
+      _mm256_permutevar8x32_ps (l4, _mm256_set1_epi32 (0)), 0x80);
+  out[5] = _mm256_blend_ps (_mm256_permutevar8x32_ps (out[1], rotate),
+      _mm256_permutevar8x32_ps (l4, _mm256_set1_epi32 (1)), 0x80);
 }
 
 /* The inverse: dst[4t + k] = r[k] lane t, for the first @n of those 32 pixels. */

@@ -88,16 +88,19 @@ sr_prelu (SrVec a, SrVec slope)
 /* out[k] lane t = p[4t + k], k = 0 .. 5: columns k of 16 Winograd blocks 4 pixels
  * apart (reads p[0 .. SR_PHASES_READ - 1]). Two phases of 8 blocks per permute, then halves joined:
  * 10 shuffles for 6 columns (columns 4 and 5 are 0 and 1 of the next block). */
-#define SR_PHASES_READ 81
+#define SR_PHASES_READ 80
 SR_ALWAYS_INLINE void
 sr_load_phases6 (const float *p, SrVec *out)
 {
   __m512 l0 = _mm512_loadu_ps (p), l1 = _mm512_loadu_ps (p + 16);
   __m512 l2 = _mm512_loadu_ps (p + 32), l3 = _mm512_loadu_ps (p + 48);
+  __m512 l4 = _mm512_loadu_ps (p + 64);
   const __m512i i01 = _mm512_setr_epi32 (0, 4, 8, 12, 16, 20, 24, 28,
       1, 5, 9, 13, 17, 21, 25, 29);
   const __m512i i23 = _mm512_setr_epi32 (2, 6, 10, 14, 18, 22, 26, 30,
       3, 7, 11, 15, 19, 23, 27, 31);
+  const __m512i next1 = _mm512_setr_epi32 (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+      15, 17);
   __m512 a01 = _mm512_permutex2var_ps (l0, i01, l1);   /* blocks 0-7: columns 0 | 1 */
   __m512 a23 = _mm512_permutex2var_ps (l0, i23, l1);
   __m512 b01 = _mm512_permutex2var_ps (l2, i01, l3);   /* blocks 8-15 */
@@ -106,11 +109,11 @@ sr_load_phases6 (const float *p, SrVec *out)
   out[1] = _mm512_shuffle_f32x4 (a01, b01, 0xee);
   out[2] = _mm512_shuffle_f32x4 (a23, b23, 0x44);
   out[3] = _mm512_shuffle_f32x4 (a23, b23, 0xee);
-  /* lane t of column 4 is lane t + 1 of column 0, lane 15 is p[64] */
-  out[4] = _mm512_castsi512_ps (_mm512_alignr_epi32 (_mm512_castps_si512 (
-          _mm512_loadu_ps (p + 64)), _mm512_castps_si512 (out[0]), 1));
-  out[5] = _mm512_castsi512_ps (_mm512_alignr_epi32 (_mm512_castps_si512 (
-          _mm512_loadu_ps (p + 65)), _mm512_castps_si512 (out[1]), 1));
+  /* lane t of column 4 is lane t + 1 of column 0, lane 15 is p[64]; column 5 the
+   * same of column 1 and p[65] */
+  out[4] = _mm512_castsi512_ps (_mm512_alignr_epi32 (_mm512_castps_si512 (l4),
+          _mm512_castps_si512 (out[0]), 1));
+  out[5] = _mm512_permutex2var_ps (out[1], next1, l4);
 }
 
 /* The inverse: dst[4t + k] = r[k] lane t, for the first @n of those 64 pixels. */

@@ -8,9 +8,6 @@
 #include "sr-activation.h"
 #include "sr-conv.h"
 
-/* Vectors that hold the SR_PHASES_READ floats sr_load_phases6 reads. */
-#define SR_PHASES_VECS ((SR_PHASES_READ + SR_LANES - 1) / SR_LANES)
-
 /* A block: SR_BLOCK_CO output channels x SR_BLOCK_NV vectors of SR_LANES pixels of one
  * row, in SR_BLOCK_CO x SR_BLOCK_NV accumulators. */
 typedef SrVec SrBlock[SR_BLOCK_NV][SR_BLOCK_CO];
