@@ -88,9 +88,7 @@ input_transform (const SrMap *in, const SrMap *out, int ci, int by, int bx0, flo
   float buf[6 * SR_PHASES_READ];
   const float *rows[6];
   input_window (in, out, ci, by, bx0, nb, buf, rows);
-  /* B along each row first, straight from the map (its phases split in registers),
-   * then B^T down the columns: no intermediate buffer */
-  SrVec h[6][6];
+  SrVec h[6][6];   /* B d: row r's columns (GCC spills some; its stores forward) */
   for (int r = 0; r < 6; r++) {
     SrVec c[6];
     sr_load_phases6 (rows[r], c);

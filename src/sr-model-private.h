@@ -15,6 +15,8 @@
 
 #define SR_MAX_CONVS 48
 #define SR_MAX_STEPS 96
+/* the largest scale a model file may declare */
+#define SR_MAX_SCALE 8
 
 typedef enum {
   SR_STEP_CONV,      /* convs[conv] on value a */

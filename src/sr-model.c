@@ -262,9 +262,10 @@ read_header_facts (SrModel *model, GError **error)
   model->family = g_strdup (family);
   char *end;
   long s = strtol (scale, &end, 10);
-  if (*scale == '\0' || *end != '\0' || s < 1 || s > 8) {
+  if (*scale == '\0' || *end != '\0' || s < 1 || s > SR_MAX_SCALE) {
     g_set_error (error, SR_ERROR, SR_ERROR_BAD_FAMILY,
-        "%s: scale \"%s\" is not a whole number from 1 to 8", model->what, scale);
+        "%s: scale \"%s\" is not a whole number from 1 to %d", model->what, scale,
+        SR_MAX_SCALE);
     return FALSE;
   }
   model->scale = (int) s;

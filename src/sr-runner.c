@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "sr-blas-threads.h"
+#include "sr-pixel-store.h"
 #include "sr-error.h"
 #include "sr-kernel-choice.h"
 #include "sr-map-ops.h"
@@ -504,15 +505,6 @@ read_input (const FrameIo *io, const SrMap *in)
   }
 }
 
-/* NaN (which weights huge enough can produce) becomes 0: converting it, or any
- * float outside 0..255, to an integer is undefined behaviour. */
-static inline guint8
-to_u8 (float v)
-{
-  v = v * 255.f + 0.5f;
-  return v > 0.f ? (v < 255.f ? (guint8) v : 255) : 0;
-}
-
 /* The output store; when the last map has q*q channels, the pixel shuffle is fused
  * into it: channel i * q + j is the sub-pixel (i, j) of each q x q block. */
 static void
@@ -526,18 +518,21 @@ write_output (const FrameIo *io, const OutputTile *o)
   for (int y = 0; y < o->tile.h; y++) {
     for (int i = 0; i < q; i++) {
       gsize row = (gsize) ((o->tile.y0 + y) * q + i);
+      if (io->dst_u8) {
+        /* NaN (which weights huge enough can produce) becomes 0 (sr_pixel_u8) */
+        const float *phases[SR_MAX_SCALE];
+        for (int j = 0; j < q; j++)
+          phases[j] = output_row (o, y, i, j);
+        gsize ps = io->dst_pstride;
+        sr_store_phases_u8 (phases, q, o->tile.w,
+            io->dst_u8 + row * io->dst_stride + (gsize) o->tile.x0 * q * ps, ps);
+        continue;
+      }
       for (int j = 0; j < q; j++) {
         const float *src = output_row (o, y, i, j);
-        if (io->dst_u8) {
-          gsize ps = io->dst_pstride;
-          guint8 *dst = io->dst_u8 + row * io->dst_stride + ((gsize) o->tile.x0 * q + j) * ps;
-          for (int x = 0; x < o->tile.w; x++)
-            dst[x * q * ps] = to_u8 (src[x]);
-        } else {
-          float *dst = io->dst_f32 + row * io->dst_stride + (gsize) o->tile.x0 * q + j;
-          for (int x = 0; x < o->tile.w; x++)
-            dst[x * q] = src[x];
-        }
+        float *dst = io->dst_f32 + row * io->dst_stride + (gsize) o->tile.x0 * q + j;
+        for (int x = 0; x < o->tile.w; x++)
+          dst[x * q] = src[x];
       }
     }
   }

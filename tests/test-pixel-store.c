@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sr_store_phases_u8, the output store with the pixel shuffle fused: every pixel as
+ * one at a time would store it (NaN and values outside 0..1 clamped), at every phase
+ * count and pixel stride, and no byte outside the row's pixels touched. */
+#include <math.h>
+#include <string.h>
+
+#include "sr-pixel-store.h"
+
+/* The store's rule, one pixel at a time, in the same float arithmetic */
+static guint8
+expected_u8 (float v)
+{
+  float t = v * 255.f + 0.5f;
+  if (isnan (t) || t <= 0.f)
+    return 0;
+  return t >= 255.f ? 255 : (guint8) t;
+}
+
+#define GUARD 16
+#define SENTINEL 0xab
+
+static float
+test_value (GRand *rand, int i)
+{
+  static const float special[] = { NAN, -INFINITY, INFINITY, -1.f, -0.001f, 0.f,
+    0.5f / 255, 0.49f / 255, 0.51f / 255, 127.5f / 255, 254.49f / 255, 254.5f / 255,
+    1.f, 1.0001f, 2.f, 1e30f, -1e30f };
+  if (i % 3 == 0)
+    return special[(i / 3) % G_N_ELEMENTS (special)];
+  return (float) g_rand_double_range (rand, -0.2, 1.2);
+}
+
+static void
+test_every_phase_count_and_stride (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+  static const int widths[] = { 1, 7, 16, 33, 100, 259 };
+  for (int q = 1; q <= 5; q++)
+    for (gsize ps = 1; ps <= 3; ps += 2)
+      for (guint k = 0; k < G_N_ELEMENTS (widths); k++) {
+        const int w = widths[k];
+        float *rows[5];
+        for (int j = 0; j < q; j++) {
+          rows[j] = g_new (float, w);
+          for (int x = 0; x < w; x++)
+            rows[j][x] = test_value (rand, x * q + j);
+        }
+        const gsize bytes = (gsize) w * q * ps;
+        guint8 *buf = g_malloc (bytes + 2 * GUARD);
+        memset (buf, SENTINEL, bytes + 2 * GUARD);
+        sr_store_phases_u8 ((const float *const *) rows, q, w, buf + GUARD, ps);
+        for (gsize b = 0; b < bytes + 2 * GUARD; b++) {
+          gboolean in_row = b >= GUARD && b < GUARD + bytes && (b - GUARD) % ps == 0;
+          if (!in_row) {
+            g_assert_cmpuint (buf[b], ==, SENTINEL);
+            continue;
+          }
+          gsize pixel = (b - GUARD) / ps;
+          guint8 want = expected_u8 (rows[pixel % q][pixel / q]);
+          if (buf[b] != want)
+            g_error ("q %d, stride %zu, width %d: pixel %zu (phase %zu of %g) is %u, "
+                "not %u", q, ps, w, pixel, pixel % q, rows[pixel % q][pixel / q], buf[b],
+                want);
+        }
+        g_free (buf);
+        for (int j = 0; j < q; j++)
+          g_free (rows[j]);
+      }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pixel-store/every-phase-count-and-stride",
+      test_every_phase_count_and_stride);
+  return g_test_run ();
+}
