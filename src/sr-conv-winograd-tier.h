@@ -17,8 +17,9 @@
  * A unit may bring a register tile of its own (sr-conv-winograd-bf16.c: bfloat16
  * pairs) by declaring it and defining, before including, SR_WINOGRAD_TILE (its name,
  * product_tile's parameters), SR_WINOGRAD_UNITS (cin) (the 32-bit units of a row of
- * U and of V: one per channel, one per pair) and SR_WINOGRAD_PREPARE (v, cin, n, ns)
- * (what V, writable, needs first); conv->packed is then as that unit packed it. */
+ * U and of V: one per channel, one per pair) and SR_WINOGRAD_INPUT (the function
+ * that fills a chunk's V in that layout, input_transforms' parameters); conv->packed
+ * is then as that unit packed it. */
 #include <string.h>
 
 #include "sr-conv-tiers.h"
@@ -210,27 +211,41 @@ product_tile (const float *u, int cin, const float *v, int n, float *m, const in
 }
 
 /* The float32 products' hooks (see the top of this file for another unit's): the
- * tile, the units of a tile's rows of U and V (input channels), and what V needs
- * before its products (nothing). */
+ * tile, the units of a tile's rows of U and V (input channels), and what fills V (a
+ * row of floats a channel). */
 #ifndef SR_WINOGRAD_TILE
 #define SR_WINOGRAD_TILE product_tile
 #define SR_WINOGRAD_UNITS(cin) (cin)
-#define SR_WINOGRAD_PREPARE(v, cin, n, ns) ((void) 0)
+#define SR_WINOGRAD_INPUT input_transforms
 #endif
+
+/* The chunk's V: blocks t0 .. t0 + @n - 1 of every input channel, channel ci's row at
+ * v + ci * @ns, positions @vstride apart; in runs of at most SR_LANES blocks of one
+ * block row. */
+static inline void
+input_transforms (const SrConv *conv, const SrMap *in, const SrMap *out, SrWinoBlocks b,
+    int t0, int n, float *v, int ns, size_t vstride)
+{
+  for (int ci = 0; ci < conv->cin; ci++)
+    for (int t = t0, nb; t < t0 + n; t += nb) {
+      int by = t / b.bw, bx = t % b.bw;
+      nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
+      input_transform (in, out, ci, by, bx, v + (size_t) ci * ns + (t - t0), vstride, nb);
+    }
+}
 
 /* M[p] = U[p] V[p] for the 36 positions p of a chunk of @n blocks (rows @ns floats
  * apart, positions @vstride and @mstride). */
 static void
-products (const float *packed, float *v, float *mm, int cin, int cout, int n, int ns,
+products (const float *packed, const float *v, float *mm, int cin, int cout, int n, int ns,
     size_t vstride, size_t mstride)
 {
   const int units = SR_WINOGRAD_UNITS (cin), cout4 = (cout + 3) & ~3;
   const int width = SR_LANES * SR_WINO_NV;
   for (int p = 0; p < SR_WINO_NPOS; p++) {
     const float *up = packed + (size_t) p * cout4 * units;
-    float *vp = v + (size_t) p * vstride;
+    const float *vp = v + (size_t) p * vstride;
     float *mp = mm + (size_t) p * mstride;
-    SR_WINOGRAD_PREPARE (vp, cin, n, ns);
     for (int j0 = 0; j0 < n; j0 += width) {
       SrMask mask[SR_WINO_NV];
       for (int j = 0; j < SR_WINO_NV; j++)
@@ -263,12 +278,7 @@ run_chunk (const SrConv *conv, const SrMap *in, SrMap *out, SrWinoBlocks b, int 
   const int ns = (n + SR_LANES - 1) & ~(SR_LANES - 1);
   const size_t vstride = sr_wino_pos_stride ((size_t) cin * ns);
   const size_t mstride = sr_wino_pos_stride ((size_t) cout * ns);
-  for (int ci = 0; ci < cin; ci++)
-    for (int t = t0, nb; t < t0 + n; t += nb) {
-      int by = t / b.bw, bx = t % b.bw;
-      nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
-      input_transform (in, out, ci, by, bx, v + (size_t) ci * ns + (t - t0), vstride, nb);
-    }
+  SR_WINOGRAD_INPUT (conv, in, out, b, t0, n, v, ns, vstride);
   products (conv->packed, v, mm, cin, cout, n, ns, vstride, mstride);
   for (int co = 0; co < cout; co++)
     for (int t = t0, nb; t < t0 + n; t += nb) {
