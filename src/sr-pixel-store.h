@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+#include "sr-runner.h"
+
 /* The 8-bit value of @v: v x 255 rounded to nearest, clamped to 0..255, NaN to 0
  * (converting NaN or a float outside 0..255 to an integer is undefined). */
 static inline guint8
@@ -20,3 +22,9 @@ sr_pixel_u8 (float v)
  * (vectorised for q 1 to 4 with pixels 1 byte apart). */
 void sr_store_phases_u8 (const float *const *phases, int q, int w, guint8 *dst,
     gsize pixel_stride);
+
+/* The same for 16-bit words as @layout says (sr-runner.h): v x one rounded to nearest,
+ * clamped to 0..max (NaN to 0), shifted left, in the layout's byte order; @dst needs
+ * no alignment. */
+void sr_store_phases_u16 (const float *const *phases, int q, int w, guint8 *dst,
+    const SrWordLayout *layout);

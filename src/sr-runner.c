@@ -423,13 +423,6 @@ load_word (const guint8 *p, gboolean big_endian)
   return big_endian ? (guint16) (p[0] << 8 | p[1]) : (guint16) (p[1] << 8 | p[0]);
 }
 
-static inline void
-store_word (guint8 *p, guint16 v, gboolean big_endian)
-{
-  p[big_endian ? 0 : 1] = v >> 8;
-  p[big_endian ? 1 : 0] = v & 0xff;
-}
-
 static void
 read_input_u16 (const FrameIo *io, const SrMap *in)
 {
@@ -465,21 +458,15 @@ output_row (const OutputTile *o, int y, int i, int j)
 static void
 write_output_u16 (const FrameIo *io, const OutputTile *o)
 {
-  const SrWordLayout *l = io->words;
   const int q = o->q;
-  float top = l->max;
   for (int y = 0; y < o->tile.h; y++)
     for (int i = 0; i < q; i++) {
       gsize row = (gsize) ((o->tile.y0 + y) * q + i);
-      for (int j = 0; j < q; j++) {
-        const float *src = output_row (o, y, i, j);
-        guint8 *dst = io->dst_u16 + row * io->dst_stride + ((gsize) o->tile.x0 * q + j) * 2;
-        for (int x = 0; x < o->tile.w; x++) {
-          float v = src[x] * l->one + 0.5f;
-          guint16 w = v <= 0.f ? 0 : v >= top ? l->max : (guint16) v;
-          store_word (dst + (gsize) x * q * 2, (guint16) (w << l->shift), l->big_endian);
-        }
-      }
+      const float *phases[SR_MAX_SCALE];
+      for (int j = 0; j < q; j++)
+        phases[j] = output_row (o, y, i, j);
+      sr_store_phases_u16 (phases, q, o->tile.w,
+          io->dst_u16 + row * io->dst_stride + (gsize) o->tile.x0 * q * 2, io->words);
     }
 }
 

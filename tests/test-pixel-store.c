@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sr_store_phases_u8, the output store with the pixel shuffle fused: every pixel as
- * one at a time would store it (NaN and values outside 0..1 clamped), at every phase
- * count and pixel stride, and no byte outside the row's pixels touched. */
+/* sr_store_phases_u8 and sr_store_phases_u16, the output stores with the pixel shuffle
+ * fused: every pixel as one at a time would store it (NaN and values outside 0..1
+ * clamped), at every phase count, pixel stride and word layout, and no byte outside
+ * the row's pixels touched. */
 #include <math.h>
 #include <string.h>
 
@@ -69,11 +70,74 @@ test_every_phase_count_and_stride (void)
       }
 }
 
+/* The word store's rule, one pixel at a time: its two bytes, high byte first */
+static void
+expected_word (float v, const SrWordLayout *l, guint8 *high, guint8 *low)
+{
+  float t = v * l->one + 0.5f;
+  guint16 w = isnan (t) || t <= 0.f ? 0 : t >= l->max ? l->max : (guint16) t;
+  w = (guint16) (w << l->shift);
+  *high = w >> 8;
+  *low = w & 0xff;
+}
+
+static void
+test_words_every_phase_count_and_layout (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (12);
+  static const SrWordLayout layouts[] = {
+    { 1020, 1023, 0, FALSE },   /* I420_10LE */
+    { 1020, 1023, 6, FALSE },   /* P010_10LE */
+    { 1020, 1023, 0, TRUE },    /* I420_10BE */
+    { 1020, 1023, 6, TRUE },    /* P010_10BE */
+    { 4080, 4095, 4, FALSE },   /* 12 bits in the top of the word */
+    { 65535, 65535, 0, FALSE },
+  };
+  static const int widths[] = { 1, 7, 16, 33, 100, 259 };
+  for (guint li = 0; li < G_N_ELEMENTS (layouts); li++)
+    for (int q = 1; q <= 5; q++)
+      for (guint k = 0; k < G_N_ELEMENTS (widths); k++) {
+        const SrWordLayout *l = &layouts[li];
+        const int w = widths[k];
+        float *rows[5];
+        for (int j = 0; j < q; j++) {
+          rows[j] = g_new (float, w);
+          for (int x = 0; x < w; x++)
+            rows[j][x] = test_value (rand, x * q + j);
+        }
+        /* an odd address: the store must not need aligned words */
+        const gsize bytes = (gsize) w * q * 2, start = GUARD + 1;
+        guint8 *buf = g_malloc (bytes + 2 * GUARD + 1);
+        memset (buf, SENTINEL, bytes + 2 * GUARD + 1);
+        sr_store_phases_u16 ((const float *const *) rows, q, w, buf + start, l);
+        for (gsize b = 0; b < bytes + 2 * GUARD + 1; b++) {
+          if (b < start || b >= start + bytes) {
+            g_assert_cmpuint (buf[b], ==, SENTINEL);
+            continue;
+          }
+          gsize pixel = (b - start) / 2;
+          gboolean first_byte = (b - start) % 2 == 0;
+          guint8 high, low;
+          float v = rows[pixel % q][pixel / q];
+          expected_word (v, l, &high, &low);
+          guint8 want = first_byte == l->big_endian ? high : low;
+          if (buf[b] != want)
+            g_error ("layout %u, q %d, width %d: byte %d of pixel %zu (%g) is %u, not %u",
+                li, q, w, first_byte ? 0 : 1, pixel, v, buf[b], want);
+        }
+        g_free (buf);
+        for (int j = 0; j < q; j++)
+          g_free (rows[j]);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pixel-store/every-phase-count-and-stride",
       test_every_phase_count_and_stride);
+  g_test_add_func ("/pixel-store/words-every-phase-count-and-layout",
+      test_words_every_phase_count_and_layout);
   return g_test_run ();
 }
