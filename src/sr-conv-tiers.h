@@ -34,17 +34,24 @@ sr_wino_chunk_floats (int channels)
   return SR_WINO_NPOS * sr_wino_pos_stride ((size_t) SR_WINO_CHUNK * channels);
 }
 
-/* The 4x4 blocks of an output map of @out_h x @out_w: @bh down, @bw across. */
+/* The 4x4 blocks of an output map of @out_h x @out_w: @bh down, @bw across; @runs:
+ * how a block row is cut into runs (sr-conv-winograd-tier.h), 0 until chosen. */
 typedef struct {
-  int bh, bw;
+  int bh, bw, runs;
 } SrWinoBlocks;
 
 static inline SrWinoBlocks
 sr_wino_blocks (int out_h, int out_w)
 {
-  SrWinoBlocks b = { (out_h + 3) / 4, (out_w + 3) / 4 };
+  SrWinoBlocks b = { (out_h + 3) / 4, (out_w + 3) / 4, 0 };
   return b;
 }
+
+/* A run: @nb blocks of block row @by from block @bx (one vector of each transform),
+ * block @offset of its chunk. */
+typedef struct {
+  int by, bx, nb, offset;
+} SrWinoRun;
 
 /* The SIMD tiers' packed Winograd weights: U = G g G^T as [36][cout / 4][cin][4]
  * (cout rounded up to 4, the padding zero), so a tile's broadcasts are adjacent. */

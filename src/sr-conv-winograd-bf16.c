@@ -24,7 +24,7 @@
 SR_ALWAYS_INLINE void product_tile_bf16 (const float *u, int np, const float *v, int n,
     float *m, const int rows, int nreal, const int full, const SrMask *mask);
 static void input_transforms_paired (const SrConv *conv, const SrMap *in,
-    const SrMap *out, SrWinoBlocks b, int t0, int n, float *v, int ns, size_t vstride);
+    const SrMap *out, const SrWinoRun *runs, int count, float *v, int ns, size_t vstride);
 
 #define SR_WINOGRAD_RUN sr_winograd_run_avx512_bf16
 #define SR_WINOGRAD_TILE product_tile_bf16
@@ -66,9 +66,9 @@ sr_conv_winograd_bf16_pack (const SrConv *conv, float *packed)
  * and paired in place, one more pass over it: 1 thread, AMD Zen 4, a frame in
  * bfloat16 took 1/1.29 of float32's time for ESPCN x2 and 1/1.19 for SESR-style x2,
  * now 1/1.35 and 1/1.21.) */
-static void
+static __attribute__ ((noinline)) void
 input_transforms_paired (const SrConv *conv, const SrMap *in, const SrMap *out,
-    SrWinoBlocks b, int t0, int n, float *v, int ns, size_t vstride)
+    const SrWinoRun *runs, int count, float *v, int ns, size_t vstride)
 {
   float first[SR_WINO_NPOS * SR_LANES] __attribute__ ((aligned (64)));
   float second[SR_WINO_NPOS * SR_LANES] __attribute__ ((aligned (64)));
@@ -84,16 +84,14 @@ input_transforms_paired (const SrConv *conv, const SrMap *in, const SrMap *out,
   }
   const int cin = conv->cin;
   for (int q = 0; q < (cin + 1) / 2; q++)
-    for (int t = t0, nb; t < t0 + n; t += nb) {
-      int by = t / b.bw, bx = t % b.bw;
-      nb = MIN (SR_LANES, MIN (b.bw - bx, t0 + n - t));
-      input_transform (in, out, 2 * q, by, bx, first, SR_LANES, nb);
+    for (const SrWinoRun *r = runs; r < runs + count; r++) {
+      input_transform (in, out, 2 * q, r->by, r->bx, first, SR_LANES, r->nb);
       if (2 * q + 1 < cin)
-        input_transform (in, out, 2 * q + 1, by, bx, second, SR_LANES, nb);
+        input_transform (in, out, 2 * q + 1, r->by, r->bx, second, SR_LANES, r->nb);
       else
         memset (second, 0, sizeof second);
-      guint32 *dst = (guint32 *) v + (size_t) q * ns + (t - t0);
-      const __mmask16 m = sr_mask_first (nb);
+      guint32 *dst = (guint32 *) v + (size_t) q * ns + r->offset;
+      const __mmask16 m = sr_mask_first (r->nb);
       for (int p = 0; p < SR_WINO_NPOS; p++) {
         __m512bh both = _mm512_cvtne2ps_pbh (_mm512_load_ps (second + p * SR_LANES),
             _mm512_load_ps (first + p * SR_LANES));
