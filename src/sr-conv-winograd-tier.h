@@ -220,12 +220,9 @@ typedef struct {
   int by, bx, k;
 } RunCursor;
 
-/* (input_transform and output_transform stay functions of their own: inlined into
- * the chunk's loops, with everything else, a 16->16 layer took 5-8% longer.)
- *
- * The chunk's runs from @c into @runs (their number), its blocks into @n; moves @c to
- * the next chunk. No division a run and channel in the transforms' loops (the three
- * of each run cost 5% of a 16->16 layer). */
+/* The chunk's runs from @c into @runs (their number), its blocks into @n; moves @c to
+ * the next chunk. (The transforms' loops then read a run's place, not divide it out
+ * of a block number for every channel.) */
 static inline int
 chunk_runs (SrWinoBlocks b, RunCursor *c, SrWinoRun *runs, int *n)
 {
@@ -271,6 +268,9 @@ input_transforms (const SrConv *conv, const SrMap *in, const SrMap *out,
 
 /* M[p] = U[p] V[p] for the 36 positions p of a chunk of @n blocks (rows @ns floats
  * apart, positions @vstride and @mstride). */
+/* (products, input_transform and output_transform are kept out of line: GCC inlined
+ * all three into the layer's loop once that loop was simpler, and a 3x3 16->16 layer
+ * took 5-8% longer, 64->32 7%.) */
 static __attribute__ ((noinline)) void
 products (const float *packed, const float *v, float *mm, int cin, int cout, int n, int ns,
     size_t vstride, size_t mstride)
