@@ -219,6 +219,36 @@ test_bf16_needs_clear_lead (void)
   }
 }
 
+/* Fake clock: Winograd in bfloat16 5% faster than the direct bf16 kernel, float32
+ * slow. */
+static double
+winograd_bf16_slightly_faster (int conv, SrKernelKind kind, double seconds, gpointer user)
+{
+  (void) conv;
+  (void) seconds;
+  (void) user;
+  return kind == SR_KERNEL_WINOGRAD_BF16 ? 0.95e-4 : kind == SR_KERNEL_BF16 ? 1e-4 : 1e-2;
+}
+
+/* The lead bf16 needs is over float32: between the two bf16 kernels the faster wins
+ * (with the lead on one side only, Winograd-bf16 had to be 10% faster than the direct
+ * bf16 kernel). */
+static void
+test_bf16_kernels_compared_as_they_are (void)
+{
+  SrConv wide = { .cin = 16, .cout = 16, .k = 3, .act = SR_ACT_TANH };
+  if (!sr_kernel_kind_is_candidate (SR_KERNEL_WINOGRAD_BF16, &wide, TRUE)) {
+    g_test_skip ("no AVX512-BF16 at this SIMD level");
+    return;
+  }
+  g_autoptr (SrModel) model = random_espcn (6);
+  sr_model_set_bf16 (model, TRUE);
+  sr_kernel_choice_set_clock (winograd_bf16_slightly_faster, NULL);
+  g_autoptr (SrRunner) runner = sr_runner_new (model, 64, 48, 1, NULL);
+  sr_kernel_choice_set_clock (NULL, NULL);
+  g_assert_cmpstr (sr_runner_get_step_kernel (runner, 1), ==, "winograd-bf16");
+}
+
 /* SR_CONV_KERNEL still forces the kernel: no measurement, the forced one. */
 static void
 test_environment_forces (void)
@@ -345,6 +375,8 @@ main (int argc, char **argv)
   g_test_add_func ("/kernel-choice/fake-clock", test_fake_clock_picks_fastest);
   g_test_add_func ("/kernel-choice/real-clock", test_real_clock_keeps_fastest);
   g_test_add_func ("/kernel-choice/bf16-needs-clear-lead", test_bf16_needs_clear_lead);
+  g_test_add_func ("/kernel-choice/bf16-kernels-compared-as-they-are",
+      test_bf16_kernels_compared_as_they_are);
   g_test_add_func ("/kernel-choice/environment-forces", test_environment_forces);
   g_test_add_func ("/threads/clamped", test_threads_clamped);
   g_test_add_func ("/threads/streams-share-cores", test_streams_share_cores);
