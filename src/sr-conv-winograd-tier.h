@@ -267,10 +267,10 @@ input_transforms (const SrConv *conv, const SrMap *in, const SrMap *out,
 }
 
 /* M[p] = U[p] V[p] for the 36 positions p of a chunk of @n blocks (rows @ns floats
- * apart, positions @vstride and @mstride). */
-/* (products, input_transform and output_transform are kept out of line: GCC inlined
- * all three into the layer's loop once that loop was simpler, and a 3x3 16->16 layer
- * took 5-8% longer, 64->32 7%.) */
+ * apart, positions @vstride and @mstride). Kept out of line, as input_transform and
+ * output_transform: GCC inlined all three into the layer's loop once that loop was
+ * simpler, and 3x3 layers took 6-9% longer (16->16, 12->12, 64->32, AVX-512, AMD
+ * Zen 4). */
 static __attribute__ ((noinline)) void
 products (const float *packed, const float *v, float *mm, int cin, int cout, int n, int ns,
     size_t vstride, size_t mstride)
