@@ -32,21 +32,30 @@ test_value (GRand *rand, int i)
   return (float) g_rand_double_range (rand, -0.2, 1.2);
 }
 
+/* Row widths: one pixel, a part of a vector, whole vectors and odd ends */
+static const int widths[] = { 1, 7, 16, 33, 100, 259 };
+
+/* @q phase rows of @w test values into @rows (g_free each) */
+static void
+fill_phase_rows (GRand *rand, int q, int w, float **rows)
+{
+  for (int j = 0; j < q; j++) {
+    rows[j] = g_new (float, w);
+    for (int x = 0; x < w; x++)
+      rows[j][x] = test_value (rand, x * q + j);
+  }
+}
+
 static void
 test_every_phase_count_and_stride (void)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (11);
-  static const int widths[] = { 1, 7, 16, 33, 100, 259 };
   for (int q = 1; q <= 5; q++)
     for (gsize ps = 1; ps <= 3; ps += 2)
       for (guint k = 0; k < G_N_ELEMENTS (widths); k++) {
         const int w = widths[k];
         float *rows[5];
-        for (int j = 0; j < q; j++) {
-          rows[j] = g_new (float, w);
-          for (int x = 0; x < w; x++)
-            rows[j][x] = test_value (rand, x * q + j);
-        }
+        fill_phase_rows (rand, q, w, rows);
         const gsize bytes = (gsize) w * q * ps;
         guint8 *buf = g_malloc (bytes + 2 * GUARD);
         memset (buf, SENTINEL, bytes + 2 * GUARD);
@@ -93,18 +102,13 @@ test_words_every_phase_count_and_layout (void)
     { 4080, 4095, 4, FALSE },   /* 12 bits in the top of the word */
     { 65535, 65535, 0, FALSE },
   };
-  static const int widths[] = { 1, 7, 16, 33, 100, 259 };
   for (guint li = 0; li < G_N_ELEMENTS (layouts); li++)
     for (int q = 1; q <= 5; q++)
       for (guint k = 0; k < G_N_ELEMENTS (widths); k++) {
         const SrWordLayout *l = &layouts[li];
         const int w = widths[k];
         float *rows[5];
-        for (int j = 0; j < q; j++) {
-          rows[j] = g_new (float, w);
-          for (int x = 0; x < w; x++)
-            rows[j][x] = test_value (rand, x * q + j);
-        }
+        fill_phase_rows (rand, q, w, rows);
         /* an odd address: the store must not need aligned words */
         const gsize bytes = (gsize) w * q * 2, start = GUARD + 1;
         guint8 *buf = g_malloc (bytes + 2 * GUARD + 1);
