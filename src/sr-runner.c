@@ -829,12 +829,12 @@ choose_layer (SrRunner *r, int i, SrMap *maps, float *scratch)
   /* bf16 against float32 with BF16_LEAD, kernels of one precision as they are (the
    * lead on one side only made Winograd-bf16 beat the direct bf16 kernel by 10% too) */
   SrKernelKind chosen = SR_KERNEL_N_KINDS;
-  double chosen_weighed = G_MAXDOUBLE;
+  double chosen_weighted = G_MAXDOUBLE;
   for (int k = 0; k < SR_KERNEL_N_KINDS; k++) {
-    double weighed = r->seconds[c][k] * (sr_kernel_kind_is_bf16 (k) ? BF16_LEAD : 1.0);
-    if (alive[k] && weighed < chosen_weighed) {
+    double weighted = r->seconds[c][k] * (sr_kernel_kind_is_bf16 (k) ? BF16_LEAD : 1.0);
+    if (alive[k] && weighted < chosen_weighted) {
       chosen = k;
-      chosen_weighed = weighed;
+      chosen_weighted = weighted;
     }
   }
   for (int k = 0; k < SR_KERNEL_N_KINDS; k++) {
