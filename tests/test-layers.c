@@ -25,16 +25,28 @@ random_floats (GRand *rand, gsize n)
 
 /* @zero_taps: some taps are zero for some output channels whatever the input channel
  * (as in the sub-pixel form of a transposed convolution), the first tap for all. */
+static void check_conv_on (GRand *rand, int cin, int cout, int k, int shift,
+    SrActivation act, SrRect in_rect, int img_h, int img_w, gboolean zero_taps);
+
 static void
 check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, int img_h,
     int img_w, gboolean zero_taps)
 {
-  /* an input map somewhere inside the image, an output map inside that minus the
-   * radius where it can, clipped to the image as the runner does */
+  /* an input map somewhere inside the image */
   SrRect in_rect = { g_rand_int_range (rand, 0, img_h / 3 + 1),
     g_rand_int_range (rand, 0, img_w / 3 + 1), 0, 0 };
   in_rect.h = g_rand_int_range (rand, 1, img_h - in_rect.y0 + 1);
   in_rect.w = g_rand_int_range (rand, 1, img_w - in_rect.x0 + 1);
+  check_conv_on (rand, cin, cout, k, shift, act, in_rect, img_h, img_w, zero_taps);
+}
+
+/* check_conv on the input map @in_rect of an image of @img_h x @img_w: the output map
+ * is inside it minus the radius where it can, clipped to the image as the runner
+ * does. */
+static void
+check_conv_on (GRand *rand, int cin, int cout, int k, int shift, SrActivation act,
+    SrRect in_rect, int img_h, int img_w, gboolean zero_taps)
+{
   SrConv conv = { cin, cout, k, NULL, NULL, act, NULL, NULL, NULL, shift };
   SrRect out_rect = sr_rect_grow_clip (in_rect, -sr_conv_radius (&conv), img_h, img_w);
   if (out_rect.h <= 0 || out_rect.w <= 0)
@@ -187,6 +199,28 @@ test_conv_kernels_match_reference (void)
           for (int w = 49; w <= 68; w += 19)
             check_conv (rand, shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3], act,
                 7, w, w == 49);
+      }
+}
+
+/* Winograd's two ways of cutting block rows into runs and chunks
+ * (sr-conv-winograd-tier.h), each where the layer's rows choose it: maps 184 and 188
+ * pixels wide (46 and 47 blocks: runs of equal length, chunks of whole runs), 192 (48),
+ * 196 (49) and 72 (18: runs of a vector's length, chunks that end inside a run), 40 and
+ * 9 rows high. */
+static void
+test_winograd_run_schedules (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (8);
+  static const int widths[] = { 184, 188, 192, 196, 72 }, heights[] = { 40, 9 };
+  static const int shapes[][2] = { { 16, 16 }, { 12, 12 } };
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+      for (guint j = 0; j < G_N_ELEMENTS (heights); j++) {
+        /* an output map of exactly widths[i] x heights[j], away from the image's
+         * border */
+        SrRect in_rect = { 4, 4, heights[j] + 2, widths[i] + 2 };
+        check_conv_on (rand, shapes[s][0], shapes[s][1], 3, 0, SR_ACT_PRELU, in_rect,
+            heights[j] + 10, widths[i] + 10, FALSE);
       }
 }
 
@@ -355,6 +389,7 @@ main (int argc, char **argv)
 #endif
   g_test_message ("SIMD level: %s", sr_cpu_level_name ());
   g_test_add_func ("/layers/conv-kernels-match-reference", test_conv_kernels_match_reference);
+  g_test_add_func ("/layers/winograd-run-schedules", test_winograd_run_schedules);
   g_test_add_func ("/layers/activations", test_activations);
   g_test_add_func ("/layers/tanh-error-bound", test_tanh_error_bound);
   g_test_add_func ("/layers/transposed-as-subpixel", test_transposed_as_subpixel);
