@@ -337,16 +337,16 @@ schedule_cost (SrWinoBlocks b, int *runs, int *vectors)
   }
 }
 
-/* Whether runs of equal length in chunks of whole runs beat runs of SR_LANES in
- * chunks of SR_WINO_CHUNK: where they take no more product vectors and save at least
- * an eighth of the transforms. A 3x3 layer on maps 40 rows high, AVX-512, AMD Zen 4
+/* The way to cut @b's rows (its @runs): runs of equal length in chunks of whole runs
+ * where they beat runs of SR_LANES in chunks of SR_WINO_CHUNK, that is where they take
+ * no more product vectors and save at least an eighth of the transforms; else 0. A 3x3 layer on maps 40 rows high, AVX-512, AMD Zen 4
  * (family 25 model 17), microseconds with runs of SR_LANES / of equal length: 188
  * pixels wide (47 blocks a row, 39 runs' transforms against 30) 16->16 179 / 168,
  * in bfloat16 145 / 127, 12->12 119 / 109, 64->32 943 / 928; 184 pixels alike; 72
  * pixels (18 blocks, 22 runs against 20) 80 / 82, 64->32 399 / 416; 196 pixels (49
  * blocks: 3 runs a chunk, 42 vectors against 33) 16->16 190 / 228. */
-static gboolean
-equal_runs_pay (SrWinoBlocks b)
+static int
+row_runs (SrWinoBlocks b)
 {
   SrWinoBlocks equal = b;
   equal.runs = (b.bw + SR_LANES - 1) / SR_LANES;
@@ -354,7 +354,7 @@ equal_runs_pay (SrWinoBlocks b)
   b.runs = 0;
   schedule_cost (b, &runs, &vectors);
   schedule_cost (equal, &equal_runs, &equal_vectors);
-  return equal_vectors <= vectors && 8 * equal_runs <= 7 * runs;
+  return equal_vectors <= vectors && 8 * equal_runs <= 7 * runs ? equal.runs : 0;
 }
 
 void
@@ -362,7 +362,7 @@ SR_WINOGRAD_RUN (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch
 {
   G_STATIC_ASSERT (SR_WINO_CHUNK >= SR_LANES);   /* a chunk holds a whole run */
   SrWinoBlocks b = sr_wino_blocks (out->h, out->w);
-  b.runs = equal_runs_pay (b) ? (b.bw + SR_LANES - 1) / SR_LANES : 0;
+  b.runs = row_runs (b);
   float *v = scratch;                                  /* [36][cin][n] */
   float *mm = v + sr_wino_chunk_floats (conv->cin);   /* [36][cout][n] */
   SrWinoRun runs[SR_WINO_CHUNK];

@@ -23,26 +23,11 @@ random_floats (GRand *rand, gsize n)
   return p;
 }
 
-/* @zero_taps: some taps are zero for some output channels whatever the input channel
- * (as in the sub-pixel form of a transposed convolution), the first tap for all. */
-static void check_conv_on (GRand *rand, int cin, int cout, int k, int shift,
-    SrActivation act, SrRect in_rect, int img_h, int img_w, gboolean zero_taps);
-
-static void
-check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, int img_h,
-    int img_w, gboolean zero_taps)
-{
-  /* an input map somewhere inside the image */
-  SrRect in_rect = { g_rand_int_range (rand, 0, img_h / 3 + 1),
-    g_rand_int_range (rand, 0, img_w / 3 + 1), 0, 0 };
-  in_rect.h = g_rand_int_range (rand, 1, img_h - in_rect.y0 + 1);
-  in_rect.w = g_rand_int_range (rand, 1, img_w - in_rect.x0 + 1);
-  check_conv_on (rand, cin, cout, k, shift, act, in_rect, img_h, img_w, zero_taps);
-}
-
-/* check_conv on the input map @in_rect of an image of @img_h x @img_w: the output map
- * is inside it minus the radius where it can, clipped to the image as the runner
- * does. */
+/* Every kernel against the reference kernel on the input map @in_rect of an image of
+ * @img_h x @img_w: the output map is inside it minus the radius where it can, clipped
+ * to the image as the runner does. @zero_taps: some taps are zero for some output
+ * channels whatever the input channel (as in the sub-pixel form of a transposed
+ * convolution), the first tap for all. */
 static void
 check_conv_on (GRand *rand, int cin, int cout, int k, int shift, SrActivation act,
     SrRect in_rect, int img_h, int img_w, gboolean zero_taps)
@@ -168,6 +153,18 @@ check_conv_on (GRand *rand, int cin, int cout, int k, int shift, SrActivation ac
       max_err = MAX (max_err, err);
     }
   }
+}
+
+/* check_conv_on an input map somewhere inside an image of @img_h x @img_w */
+static void
+check_conv (GRand *rand, int cin, int cout, int k, int shift, SrActivation act, int img_h,
+    int img_w, gboolean zero_taps)
+{
+  SrRect in_rect = { g_rand_int_range (rand, 0, img_h / 3 + 1),
+    g_rand_int_range (rand, 0, img_w / 3 + 1), 0, 0 };
+  in_rect.h = g_rand_int_range (rand, 1, img_h - in_rect.y0 + 1);
+  in_rect.w = g_rand_int_range (rand, 1, img_w - in_rect.x0 + 1);
+  check_conv_on (rand, cin, cout, k, shift, act, in_rect, img_h, img_w, zero_taps);
 }
 
 static void
