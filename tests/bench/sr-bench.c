@@ -23,6 +23,7 @@
 #include "bench-streams.h"
 #include "bench.h"
 #include "sr-blas-threads.h"
+#include "sr-conv.h"
 #include "sr-cpu.h"
 #include "srengine.h"
 
@@ -35,7 +36,7 @@ typedef struct {
   char *path;
   SrModel *model;
   SrModel *gemm;        /* every layer's kernel forced to im2col + OpenBLAS */
-  SrModel *bf16;        /* NULL where the CPU has no AVX512-BF16 */
+  SrModel *bf16;        /* NULL where the engine has no AVX512-BF16 kernels */
 } BenchModel;
 
 /* One line of the summary: a model at an input size. */
@@ -343,7 +344,8 @@ bench_model_load (const char *path, GError **error)
     bench_model_free (m);
     return NULL;
   }
-  if (__builtin_cpu_supports ("avx512bf16")) {
+  /* the engine's own test: not where SR_CPU_LEVEL lowered it below avx512 */
+  if (sr_conv_bf16_available ()) {
     if ((m->bf16 = sr_model_new_from_file (path, error)) == NULL) {
       bench_model_free (m);
       return NULL;
