@@ -8,17 +8,29 @@
  *   SR_MADD(acc, v, w)   acc += v x w for SR_LANES lanes of 32-bit input elements (a
  *                        float, or a pair of bfloat16) and a broadcast weight
  *
- * Input plane i (a channel, or a pair of channels), row y + ky, column x + kx is at
- * src + i * plane + (y + ky) * stride + x + kx; the weights of a block are packed
- * as [n_planes][k][k][block width] (sr_block_width()), the block of output channel
- * co0 at packed + co0 * n_planes * k * k. Both element kinds are 32 bits, so loads
- * and broadcasts are the same instructions; only SR_MADD differs.
+ * and, where a 32-bit element holds two neighbouring taps of one row rather than one
+ * (sr-conv-bf16.c pairs the taps of a layer with one input channel):
+ *
+ *   SR_CONV_TAP_COLS(k)  the elements a kernel row reads (default k)
+ *   SR_CONV_TAP_STEP     input columns from one to the next (default 1)
+ *
+ * Input plane i (a channel, or a pair of channels), row y + ky, element kx of the
+ * kernel row is at src + i * plane + (y + ky) * stride + x + SR_CONV_TAP_STEP * kx;
+ * the weights of a block are packed as [n_planes][k][SR_CONV_TAP_COLS(k)][block
+ * width] (sr_block_width()), the block of output channel co0 at packed + co0 *
+ * n_planes * k * SR_CONV_TAP_COLS(k). Both element kinds are 32 bits, so loads and
+ * broadcasts are the same instructions; only SR_MADD differs.
  *
  * A layer may say which of a block's channels each tap feeds (@taps_used: a bit per
  * channel, for every tap of the block; NULL: all): the sub-pixel form of a transposed
  * convolution (FSRCNN's last layer) has taps that are zero for some output phases
  * whatever the input channel, 19% of its multiply-adds at x2 (at x3 the layer is
  * dense: sr-subpixel.h). */
+
+#ifndef SR_CONV_TAP_COLS
+#define SR_CONV_TAP_COLS(k) (k)
+#define SR_CONV_TAP_STEP 1
+#endif
 
 /* Pixels @x .. @x + @nv x SR_LANES - 1 (those in the row) of rows @y .. @y + @rb - 1
  * of the @cb channels from @co0 (@nco of them real). @cb, @rb and @nv are constants
@@ -29,7 +41,7 @@ SR_CONV_SPAN (const SrConv *conv, const float *wb, const guint32 *used, const fl
     size_t plane, int stride, int n_planes, SrMap *out, int co0, int nco, int y, int x,
     const int cb, const int rb, const int nv)
 {
-  const int k = conv->k, kk = k * k;
+  const int k = conv->k, cols = SR_CONV_TAP_COLS (k), taps = k * cols;
   /* whole vectors (no mask) away from the right edge */
   SrMask mask[SR_BLOCK_NV];
   const int full = sr_block_masks (out->w - x, mask, nv);
@@ -40,9 +52,9 @@ SR_CONV_SPAN (const SrConv *conv, const float *wb, const guint32 *used, const fl
   for (int i = 0; i < n_planes; i++) {
     for (int ky = 0; ky < k; ky++) {
       const float *row = src + i * plane + (size_t) (y + ky) * stride + x;
-      const float *wt = wb + ((size_t) i * kk + ky * k) * cb;
-      for (int kx = 0; kx < k; kx++, wt += cb) {
-        const guint32 feeds = used ? used[ky * k + kx] : ~0u;
+      const float *wt = wb + ((size_t) i * taps + ky * cols) * cb;
+      for (int kx = 0; kx < cols; kx++, wt += cb) {
+        const guint32 feeds = used ? used[ky * cols + kx] : ~0u;
         if (feeds == 0)
           continue;
         SrVec v[SR_BLOCK_SMALL_ROWS][SR_BLOCK_NV];
@@ -50,8 +62,9 @@ SR_CONV_SPAN (const SrConv *conv, const float *wb, const guint32 *used, const fl
         for (int r = 0; r < rb; r++)
 #pragma GCC unroll 3
           for (int j = 0; j < nv; j++)
-            v[r][j] = full ? sr_loadu (row + r * stride + kx + SR_LANES * j)
-                : sr_maskz_loadu (mask[j], row + r * stride + kx + SR_LANES * j);
+            v[r][j] = full ? sr_loadu (row + r * stride + SR_CONV_TAP_STEP * kx + SR_LANES * j)
+                : sr_maskz_loadu (mask[j],
+                    row + r * stride + SR_CONV_TAP_STEP * kx + SR_LANES * j);
 #pragma GCC unroll 8
         for (int c = 0; c < cb; c++) {
           if (!(feeds >> c & 1))
@@ -133,19 +146,19 @@ SR_CONV_BLOCK (const SrConv *conv, const float *wb, const guint32 *used, const f
 }
 
 /* The whole layer, block after block. @taps_used: NULL (every tap feeds every
- * channel: the blocks are compiled without the tests), or kk words for each
- * SR_BLOCK_SMALL_CO channels (a block's at co0 / SR_BLOCK_SMALL_CO). */
+ * channel: the blocks are compiled without the tests), or a word for each tap
+ * element and SR_BLOCK_SMALL_CO channels (a block's at co0 / SR_BLOCK_SMALL_CO). */
 static void
 SR_CONV_BLOCKS (const SrConv *conv, const float *src, size_t plane, int stride,
     int n_planes, SrMap *out, const guint32 *taps_used)
 {
-  const int kk = conv->k * conv->k;
-  const size_t per_channel = (size_t) n_planes * kk;
+  const int taps = conv->k * SR_CONV_TAP_COLS (conv->k);
+  const size_t per_channel = (size_t) n_planes * taps;
   G_STATIC_ASSERT (SR_BLOCK_CO % SR_BLOCK_SMALL_CO == 0);
   for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
     const float *wb = conv->packed + co0 * per_channel;
     if (taps_used)
-      SR_CONV_BLOCK (conv, wb, taps_used + co0 / SR_BLOCK_SMALL_CO * kk, src, plane,
+      SR_CONV_BLOCK (conv, wb, taps_used + co0 / SR_BLOCK_SMALL_CO * taps, src, plane,
           stride, n_planes, out, co0);
     else
       SR_CONV_BLOCK (conv, wb, NULL, src, plane, stride, n_planes, out, co0);
@@ -157,3 +170,5 @@ SR_CONV_BLOCKS (const SrConv *conv, const float *src, size_t plane, int stride,
 #undef SR_CONV_BLOCK
 #undef SR_CONV_BLOCKS
 #undef SR_MADD
+#undef SR_CONV_TAP_COLS
+#undef SR_CONV_TAP_STEP

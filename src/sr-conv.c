@@ -38,9 +38,11 @@ sr_conv_scratch_floats (const SrConv *conv, int out_h, int out_w)
   int e = conv->k - 1;   /* the padded copy's extra rows and columns */
   if (conv->kernel == sr_conv_gemm)   /* the im2col matrix */
     return (size_t) conv->cin * conv->k * conv->k * out_h * out_w;
-  /* the direct kernels' zero-padded input copy (bfloat16 pairs take no more), or
-   * Winograd's where it may run: precision=bf16 can switch a layer between them */
-  size_t padded = (size_t) conv->cin * (out_h + e) * SR_CONV_PADDED_STRIDE (out_w + e);
+  /* the direct kernels' zero-padded input copy (bfloat16 pairs take no more; pairs of
+   * taps read one column more), or Winograd's where it may run: precision=bf16 can
+   * switch a layer between them */
+  int cols = out_w + e + (conv->cin == 1);
+  size_t padded = (size_t) conv->cin * (out_h + e) * SR_CONV_PADDED_STRIDE (cols);
   if (sr_conv_winograd_5x5_eligible (conv))
     padded = MAX (padded, sr_conv_winograd_5x5_scratch_floats (conv, out_h, out_w));
   if (sr_conv_winograd_pays (conv) || conv->kernel == sr_conv_winograd

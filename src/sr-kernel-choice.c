@@ -46,12 +46,12 @@ sr_kernel_kind_of (const SrConv *conv)
   return SR_KERNEL_REFERENCE;
 }
 
-/* bfloat16 pays where a layer has input channels to pair: a first layer (one input
- * channel) runs as fast in float32, and exactly */
+/* bfloat16 pays where a layer has input channels or taps to pair (sr-conv-bf16.c): a
+ * 1x1 layer of one input channel runs as fast in float32, and exactly */
 static gboolean
 bf16_direct_fits (const SrConv *conv)
 {
-  return conv->cin > 1 && sr_conv_bf16_available ();
+  return (conv->cin > 1 || conv->k > 1) && sr_conv_bf16_available ();
 }
 
 gboolean

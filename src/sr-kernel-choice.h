@@ -38,8 +38,8 @@ gboolean sr_kernel_kind_uses_openblas (SrKernelKind kind);
 /* The kind a layer runs before any measurement: the one SR_CONV_KERNEL forces
  * (reference | gemm | direct, also spelt avx512 (at the CPU's SIMD level) | winograd
  * (on every centred 3x3 layer), for tests and measurements), else the fastest by rule
- * at this precision. SR_CONV_KERNEL=bf16 runs in bfloat16 every layer with more than
- * one input channel where the CPU can (Winograd's where it fits, else direct): the
+ * at this precision. SR_CONV_KERNEL=bf16 runs in bfloat16 every layer but a 1x1 one of
+ * one input channel, where the CPU can (Winograd's where it fits, else direct): the
  * cost of every bfloat16 kernel precision=bf16 may choose. SR_CPU_LEVEL (sr-cpu.h)
  * lowers the SIMD level. */
 SrKernelKind sr_kernel_kind_default (const SrConv *conv, gboolean bf16);

@@ -125,7 +125,9 @@ check_conv_on (GRand *rand, int cin, int cout, int k, int shift, SrActivation ac
       sr_conv_winograd_5x5 (&conv, &in_map, &got_map, scratch);
       conv.packed = NULL;
     } else {
-      if (k != 3 || shift != 0 || !sr_conv_winograd_available ()
+      /* not on fewer than 8 input channels, where it never runs (its bound below
+       * counts on sums over channels, which average the rounding out) */
+      if (k != 3 || shift != 0 || cin < 8 || !sr_conv_winograd_available ()
           || !sr_conv_bf16_available ())
         continue;
       packed = g_new (float, sr_conv_winograd_bf16_packed_floats (&conv));
@@ -177,7 +179,7 @@ test_conv_kernels_match_reference (void)
     { 1, 64, 5, 0 }, { 64, 32, 3, 0 }, { 32, 9, 3, 0 }, { 1, 7, 1, 0 }, { 3, 5, 9, 0 },
     { 12, 12, 3, 0 }, { 32, 4, 3, 0 }, { 16, 1, 3, 0 }, { 8, 13, 1, 0 }, { 56, 4, 5, 0 },
     { 56, 9, 4, 1 }, { 6, 3, 4, 0 }, { 5, 9, 3, -1 }, { 16, 9, 5, 0 }, { 8, 2, 5, 1 },
-    { 16, 16, 5, -1 },
+    { 16, 16, 5, -1 }, { 1, 16, 3, 0 }, { 1, 9, 4, 1 }, { 1, 4, 5, -1 },
   };
   for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
     for (int act = SR_ACT_NONE; act <= SR_ACT_PRELU; act++)
@@ -219,6 +221,45 @@ test_winograd_run_schedules (void)
         check_conv_on (rand, shapes[s][0], shapes[s][1], 3, 0, SR_ACT_PRELU, in_rect,
             heights[j] + 10, widths[i] + 10, FALSE);
       }
+}
+
+/* A first layer in bfloat16 (its neighbouring taps paired, sr-conv-bf16.c) takes
+ * 8-bit pixels k / 255 exactly: with weights that bfloat16 holds exactly once divided
+ * by 255 (255 times a few bits), its only rounding is float32's. Rounding the pixels
+ * themselves (2^-9 of each) is off by about 2 here (outputs up to 6375). */
+static void
+test_bf16_first_layer_exact_on_8_bit_pixels (void)
+{
+  if (!sr_conv_bf16_available ()) {
+    g_test_skip ("no AVX512-BF16 on this CPU (or SR_CPU_LEVEL lowered it)");
+    return;
+  }
+  g_autoptr (GRand) rand = g_rand_new_with_seed (9);
+  const int k = 5, cout = 12, h = 20, w = 70;
+  float weights[12 * 25], bias[12] = { 0 };
+  for (int i = 0; i < cout * k * k; i++)
+    weights[i] = 255.f * (float) g_rand_int_range (rand, -8, 9) / 8.f;
+  SrConv conv = { 1, cout, k, weights, bias, SR_ACT_NONE, NULL, NULL, NULL, 0 };
+  g_autofree float *in = g_new (float, (gsize) (h + 4) * (w + 4));
+  for (int i = 0; i < (h + 4) * (w + 4); i++)
+    in[i] = (float) g_rand_int_range (rand, 0, 256) / 255.f;
+  g_autofree float *ref = g_new (float, (gsize) cout * h * w);
+  g_autofree float *got = g_new (float, (gsize) cout * h * w);
+  SrMap in_map = { in, 1, -2, -2, h + 4, w + 4, 0 };
+  SrMap ref_map = { ref, cout, 0, 0, h, w, 0 }, got_map = ref_map;
+  got_map.data = got;
+  conv.kernel = sr_conv_direct_bf16;
+  g_autofree float *scratch = g_new (float, sr_conv_scratch_floats (&conv, h, w));
+  g_autofree float *packed = g_new (float, sr_conv_bf16_packed_floats (&conv));
+  sr_conv_bf16_pack (&conv, packed);
+  conv.packed = packed;
+  sr_conv_reference (&conv, &in_map, &ref_map, scratch);
+  sr_conv_direct_bf16 (&conv, &in_map, &got_map, scratch);
+  double max_err = 0;
+  for (int i = 0; i < cout * h * w; i++)
+    max_err = MAX (max_err, fabs (ref[i] - got[i]));
+  g_test_message ("max error %g (outputs up to about %g)", max_err, 25 * 255.0);
+  g_assert_cmpfloat (max_err, <, 2e-3);
 }
 
 static void
@@ -387,6 +428,8 @@ main (int argc, char **argv)
   g_test_message ("SIMD level: %s", sr_cpu_level_name ());
   g_test_add_func ("/layers/conv-kernels-match-reference", test_conv_kernels_match_reference);
   g_test_add_func ("/layers/winograd-run-schedules", test_winograd_run_schedules);
+  g_test_add_func ("/layers/bf16-first-layer-exact-on-8-bit-pixels",
+      test_bf16_first_layer_exact_on_8_bit_pixels);
   g_test_add_func ("/layers/activations", test_activations);
   g_test_add_func ("/layers/tanh-error-bound", test_tanh_error_bound);
   g_test_add_func ("/layers/transposed-as-subpixel", test_transposed_as_subpixel);
