@@ -52,44 +52,37 @@ sr_conv_bf16_packed_floats (const SrConv *conv)
       * conv->k * conv->k;
 }
 
-static void
-pack_tap_pairs (const SrConv *conv, guint32 *out)
+/* The pair output channel @co's weights put at element @e of row @r of the packed
+ * block: channel pair r, tap e; or, where taps are paired, kernel row r, taps 2 e and
+ * 2 e + 1. A missing second is zero. */
+static guint32
+weight_pair (const SrConv *conv, int co, int r, int e)
 {
-  const int k = conv->k, cols = tap_pair_cols (k);
-  for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
-    int cb = sr_block_width (conv->cout, co0);
-    guint32 *dst = out + (size_t) co0 * k * cols;   /* every earlier block is full */
-    for (int ky = 0; ky < k; ky++)
-      for (int j = 0; j < cols; j++)
-        for (int c = 0; c < cb && co0 + c < conv->cout; c++) {
-          const float *w = conv->weight + ((size_t) (co0 + c) * k + ky) * k;
-          float w0 = w[2 * j] / TAP_PAIRS_INPUT_SCALE;
-          float w1 = 2 * j + 1 < k ? w[2 * j + 1] / TAP_PAIRS_INPUT_SCALE : 0.f;
-          dst[(ky * cols + j) * cb + c] = sr_bf16_pair (w0, w1);
-        }
+  const int k = conv->k, kk = k * k, cin = conv->cin;
+  if (pairs_taps (conv)) {
+    const float *w = conv->weight + ((size_t) co * k + r) * k;
+    return sr_bf16_pair (w[2 * e] / TAP_PAIRS_INPUT_SCALE,
+        2 * e + 1 < k ? w[2 * e + 1] / TAP_PAIRS_INPUT_SCALE : 0.f);
   }
+  const float *w = conv->weight + (size_t) co * cin * kk + e;
+  return sr_bf16_pair (w[2 * r * kk], 2 * r + 1 < cin ? w[(2 * r + 1) * kk] : 0.f);
 }
 
 void
 sr_conv_bf16_pack (const SrConv *conv, float *packed)
 {
-  int kk = conv->k * conv->k, np = (conv->cin + 1) / 2, cin = conv->cin;
+  const gboolean taps = pairs_taps (conv);
+  const int rows = taps ? conv->k : (conv->cin + 1) / 2;
+  const int elems = taps ? tap_pair_cols (conv->k) : conv->k * conv->k;
   guint32 *out = (guint32 *) packed;
   memset (out, 0, sizeof (guint32) * sr_conv_bf16_packed_floats (conv));
-  if (pairs_taps (conv)) {
-    pack_tap_pairs (conv, out);
-    return;
-  }
   for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
     int cb = sr_block_width (conv->cout, co0);
-    guint32 *dst = out + (size_t) co0 * np * kk;   /* every earlier block is full */
-    for (int p = 0; p < np; p++)
-      for (int t = 0; t < kk; t++)
-        for (int c = 0; c < cb && co0 + c < conv->cout; c++) {
-          const float *w = conv->weight + (size_t) (co0 + c) * cin * kk + t;
-          float w0 = w[2 * p * kk], w1 = 2 * p + 1 < cin ? w[(2 * p + 1) * kk] : 0.f;
-          dst[(p * kk + t) * cb + c] = sr_bf16_pair (w0, w1);
-        }
+    guint32 *dst = out + (size_t) co0 * rows * elems;   /* every earlier block is full */
+    for (int r = 0; r < rows; r++)
+      for (int e = 0; e < elems; e++)
+        for (int c = 0; c < cb && co0 + c < conv->cout; c++)
+          dst[(r * elems + e) * cb + c] = weight_pair (conv, co0 + c, r, e);
   }
 }
 
