@@ -15,7 +15,10 @@
  * the picture: 8-bit pixels k / 255 go in as the whole numbers k, which bfloat16 holds
  * exactly (8 significant bits), and the weights take the 1 / 255, so that on 8-bit
  * video only the weights are rounded (Set5, PyTorch with this rounding: ESPCN x2
- * 0.0035 dB below float32 where rounding k / 255 itself cost 0.019).
+ * 0.0035 dB below float32 where rounding k / 255 itself cost 0.019). A window whose
+ * values are not such (10-bit video's k / 1020, any other map) runs the float32
+ * direct kernel instead, with the float32 weights packed after the pairs: never a
+ * rounded pixel.
  *
  * Compiled with -mavx512bf16; called only where the CPU has it. */
 #include <immintrin.h>
@@ -42,14 +45,21 @@ tap_pair_cols (int k)
   return (k + 1) / 2;
 }
 
-size_t
-sr_conv_bf16_packed_floats (const SrConv *conv)
+/* Floats of the pairs (each pair of bfloat16 takes one float's room). */
+static size_t
+pairs_floats (const SrConv *conv)
 {
-  /* pairs of bfloat16 take one float's room */
   if (pairs_taps (conv))
     return (size_t) sr_block_padded_cout (conv->cout) * conv->k * tap_pair_cols (conv->k);
   return (size_t) sr_block_padded_cout (conv->cout) * ((conv->cin + 1) / 2)
       * conv->k * conv->k;
+}
+
+size_t
+sr_conv_bf16_packed_floats (const SrConv *conv)
+{
+  /* paired taps: the float32 direct kernel's weights too, for inexact windows */
+  return pairs_floats (conv) + (pairs_taps (conv) ? sr_conv_direct_packed_floats (conv) : 0);
 }
 
 /* The pair output channel @co's weights put at element @e of row @r of the packed
@@ -84,6 +94,8 @@ sr_conv_bf16_pack (const SrConv *conv, float *packed)
         for (int c = 0; c < cb && co0 + c < conv->cout; c++)
           dst[(r * elems + e) * cb + c] = weight_pair (conv, co0 + c, r, e);
   }
+  if (taps)
+    sr_conv_direct_pack (conv, packed + pairs_floats (conv));
 }
 
 /* The @ph x @pw block at (@y0, @x0) of the grid as interleaved bfloat16 pairs, zero
@@ -135,20 +147,47 @@ pad_input_bf16 (const SrMap *in, int y0, int x0, int ph, int pw, guint32 *pad, i
 #define SR_CONV_TAP_STEP 2
 #include "sr-conv-rows.h"
 
+/* Scales the @n floats of @row (see above); FALSE if one of them is then not a whole
+ * number that bfloat16 holds (at most 256, within 1e-3 of it: 8-bit pixels come
+ * within 1e-4, k * (1 / 255.f) * 255 not being exactly k; 10-bit ones are a quarter
+ * or a half off). */
+static gboolean
+scale_row_whole (float *row, int n)
+{
+  __m512 off = _mm512_setzero_ps (), size = _mm512_setzero_ps ();
+  const __m512 scale = _mm512_set1_ps (TAP_PAIRS_INPUT_SCALE);
+  for (int x = 0; x < n; x += 16) {
+    __mmask16 m = n - x >= 16 ? 0xffff : (__mmask16) ((1u << (n - x)) - 1);
+    __m512 v = _mm512_mul_ps (_mm512_maskz_loadu_ps (m, row + x), scale);
+    _mm512_mask_storeu_ps (row + x, m, v);
+    __m512 whole = _mm512_roundscale_ps (v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    off = _mm512_max_ps (off, _mm512_abs_ps (_mm512_sub_ps (v, whole)));
+    size = _mm512_max_ps (size, _mm512_abs_ps (v));
+  }
+  return _mm512_reduce_max_ps (off) <= 1e-3f && _mm512_reduce_max_ps (size) <= 256.f;
+}
+
 /* The one input channel's window: each row's pixels x and x + 1 (scaled, see above)
  * as a pair at x, built in place over the row's float copy (the pair at x reads
  * floats x and x + 1 before it is written); the window's last pair reads one column
- * past it, zero. */
+ * past it, zero. A window of other values runs in float32. */
 static void
 run_tap_pairs (const SrConv *conv, const SrMap *in, SrMap *out, float *scratch)
 {
   const int k = conv->k, first = sr_conv_first_tap (conv);
   const int ph = out->h + k - 1, pw = out->w + k - 1, stride = SR_CONV_PADDED_STRIDE (pw + 1);
   sr_conv_pad_input (in, out->y0 + first, out->x0 + first, ph, pw + 1, scratch, stride);
+  gboolean whole = TRUE;
+  for (int y = 0; y < ph; y++)
+    whole &= scale_row_whole (scratch + (size_t) y * stride, pw + 1);
+  if (!whole) {
+    SrConv exact = *conv;
+    exact.packed = conv->packed + pairs_floats (conv);
+    sr_conv_direct (&exact, in, out, scratch);
+    return;
+  }
   for (int y = 0; y < ph; y++) {
     float *row = scratch + (size_t) y * stride;
-    for (int x = 0; x <= pw; x++)
-      row[x] *= TAP_PAIRS_INPUT_SCALE;
     sr_pair_row_bf16 (row, row + 1, pw, (guint32 *) row);
   }
   conv_blocks_taps (conv, scratch, (size_t) ph * stride, stride, 1, out, NULL);

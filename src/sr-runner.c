@@ -871,9 +871,11 @@ choose_kernels (SrRunner *r)
     SrRect tile = tile_at (r, r->n_tiles_y / 2, r->n_tiles_x / 2);
     SrMap maps[SR_MAX_STEPS + 1] = { 0 };
     tile_maps (r, &r->ws[0], tile, maps);
+    /* 8-bit pixel values, as most video is (the bf16 kernel of a first layer takes
+     * only those in bfloat16, sr-conv-bf16.c) */
     for (int y = 0; y < maps[0].h; y++)
       for (int x = 0; x < maps[0].w; x++)
-        maps[0].data[y * maps[0].w + x] = 0.5f + 0.4f * ((x * 7 + y * 3) % 32) / 32.f;
+        maps[0].data[y * maps[0].w + x] = (float) (128 + 3 * ((x * 7 + y * 3) % 32)) / 255.f;
     float *scratch = alloc_floats (scratch_floats (r, TRUE));
     /* OpenBLAS's first call sets up its buffers: not in a candidate's time */
     float a = 1.f, b = 1.f, ab = 0.f;

@@ -45,6 +45,12 @@ check_conv_on (GRand *rand, int cin, int cout, int k, int shift, SrActivation ac
   g_autofree float *b = random_floats (rand, cout);
   g_autofree float *slopes = random_floats (rand, cout);
   g_autofree float *in = random_floats (rand, (gsize) cin * in_rect.h * in_rect.w);
+  /* one input channel: 8-bit pixel values (k / 255, as the runner reads a picture),
+   * which the bf16 kernel takes in pairs of taps, in half the calls; other values it
+   * runs in float32 */
+  if (cin == 1 && g_rand_boolean (rand))
+    for (gsize i = 0; i < (gsize) in_rect.h * in_rect.w; i++)
+      in[i] = rintf (in[i] * 255.f) * (1.f / 255.f);
   gsize out_n = (gsize) cout * out_rect.h * out_rect.w;
   g_autofree float *ref = g_new (float, out_n), *got = g_new (float, out_n);
   conv.weight = w;
@@ -226,7 +232,8 @@ test_winograd_run_schedules (void)
 /* A first layer in bfloat16 (its neighbouring taps paired, sr-conv-bf16.c) takes
  * 8-bit pixels k / 255 exactly: with weights that bfloat16 holds exactly once divided
  * by 255 (255 times a few bits), its only rounding is float32's. Rounding the pixels
- * themselves (2^-9 of each) is off by about 2 here (outputs up to 6375). */
+ * themselves (2^-9 of each) is off by about 2 here (outputs up to 6375); so is
+ * rounding 10-bit ones, which go through float32 instead. */
 static void
 test_bf16_first_layer_exact_on_8_bit_pixels (void)
 {
@@ -259,6 +266,18 @@ test_bf16_first_layer_exact_on_8_bit_pixels (void)
   for (int i = 0; i < cout * h * w; i++)
     max_err = MAX (max_err, fabs (ref[i] - got[i]));
   g_test_message ("max error %g (outputs up to about %g)", max_err, 25 * 255.0);
+  g_assert_cmpfloat (max_err, <, 2e-3);
+
+  /* 10-bit pixels (k / 1020: video levels of 10 bits are 8-bit ones times 4) are not
+   * whole numbers times 255: float32 runs them, as exact as the direct kernel */
+  for (int i = 0; i < (h + 4) * (w + 4); i++)
+    in[i] = (float) g_rand_int_range (rand, 0, 1021) / 1020.f;
+  sr_conv_reference (&conv, &in_map, &ref_map, scratch);
+  sr_conv_direct_bf16 (&conv, &in_map, &got_map, scratch);
+  max_err = 0;
+  for (int i = 0; i < cout * h * w; i++)
+    max_err = MAX (max_err, fabs (ref[i] - got[i]));
+  g_test_message ("10-bit pixels: max error %g", max_err);
   g_assert_cmpfloat (max_err, <, 2e-3);
 }
 
