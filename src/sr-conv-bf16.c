@@ -131,6 +131,7 @@ pad_input_bf16 (const SrMap *in, int y0, int x0, int ph, int pw, guint32 *pad, i
 #define SR_CONV_ROWS conv_rows_bf16
 #define SR_CONV_BLOCKS conv_blocks_bf16
 #define SR_CONV_BLOCK conv_block_bf16
+#define SR_CONV_NARROW_BLOCK conv_narrow_block_bf16
 #define SR_MADD(acc, v, w) \
   ((acc) = _mm512_dpbf16_ps ((acc), (__m512bh) (v), (__m512bh) (w)))
 #include "sr-conv-rows.h"
@@ -141,6 +142,7 @@ pad_input_bf16 (const SrMap *in, int y0, int x0, int ph, int pw, guint32 *pad, i
 #define SR_CONV_ROWS conv_rows_taps
 #define SR_CONV_BLOCKS conv_blocks_taps
 #define SR_CONV_BLOCK conv_block_taps
+#define SR_CONV_NARROW_BLOCK conv_narrow_block_taps
 #define SR_MADD(acc, v, w) \
   ((acc) = _mm512_dpbf16_ps ((acc), (__m512bh) (v), (__m512bh) (w)))
 #define SR_CONV_TAP_COLS(k) tap_pair_cols (k)

@@ -21,7 +21,7 @@
 
 /* Floats of the packed weights; after them one word that says whether some tap feeds
  * only some of a block's channels, then the bits of the channels each tap feeds, kk
- * words for every SR_BLOCK_SMALL_CO channels (sr-conv-rows.h). */
+ * words for every SR_BLOCK_SMALL_CO channels or fewer at the end (sr-conv-rows.h). */
 static size_t
 packed_weight_floats (const SrConv *conv)
 {
@@ -32,7 +32,8 @@ size_t
 SR_DIRECT_PACKED_FLOATS (const SrConv *conv)
 {
   return packed_weight_floats (conv)
-      + 1 + (size_t) sr_block_padded_cout (conv->cout) / SR_BLOCK_SMALL_CO * conv->k * conv->k;
+      + 1 + (size_t) (sr_block_padded_cout (conv->cout) + SR_BLOCK_SMALL_CO - 1)
+      / SR_BLOCK_SMALL_CO * conv->k * conv->k;
 }
 
 /* NULL where every tap feeds every channel. */
@@ -71,6 +72,7 @@ SR_DIRECT_PACK (const SrConv *conv, float *packed)
 #define SR_CONV_SPAN conv_span
 #define SR_CONV_ROWS conv_rows
 #define SR_CONV_BLOCK conv_block
+#define SR_CONV_NARROW_BLOCK conv_narrow_block
 #define SR_CONV_BLOCKS conv_blocks
 #define SR_MADD(acc, v, w) ((acc) = sr_fmadd ((v), (w), (acc)))
 #include "sr-conv-rows.h"

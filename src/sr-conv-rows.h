@@ -4,7 +4,8 @@
  * template over the SIMD operations of sr-simd-avx512.h or sr-simd-avx2.h. Define
  * before including:
  *
- *   SR_CONV_SPAN, SR_CONV_ROWS, SR_CONV_BLOCKS   the names of the functions to define
+ *   SR_CONV_SPAN, SR_CONV_ROWS, SR_CONV_NARROW_BLOCK, SR_CONV_BLOCK, SR_CONV_BLOCKS
+ *                        the names of the functions to define
  *   SR_MADD(acc, v, w)   acc += v x w for SR_LANES lanes of 32-bit input elements (a
  *                        float, or a pair of bfloat16) and a broadcast weight
  *
@@ -122,27 +123,38 @@ SR_CONV_ROWS (const SrConv *conv, const float *wb, const guint32 *used, const fl
     SR_CONV_SPAN (conv, wb, used, src, plane, stride, n_planes, out, co0, nco, y, x, cb, rb, 2);
 }
 
+/* Rows of a block of @cb channels narrower than a full one, SR_BLOCK_SMALL_ROWS at a
+ * time, then the rows left one by one. */
+static inline __attribute__ ((always_inline)) void
+SR_CONV_NARROW_BLOCK (const SrConv *conv, const float *wb, const guint32 *used,
+    const float *src, size_t plane, int stride, int n_planes, SrMap *out, int co0, int nco,
+    const int cb)
+{
+  int y = 0;
+  for (; y + SR_BLOCK_SMALL_ROWS <= out->h; y += SR_BLOCK_SMALL_ROWS)
+    SR_CONV_ROWS (conv, wb, used, src, plane, stride, n_planes, out, co0, nco, y, cb,
+        SR_BLOCK_SMALL_ROWS);
+  for (; y < out->h; y++)
+    SR_CONV_ROWS (conv, wb, used, src, plane, stride, n_planes, out, co0, nco, y, cb, 1);
+}
+
 /* Every row of one block of output channels: a full block one row at a time, a small
- * block (sr_block_width()) SR_BLOCK_SMALL_ROWS rows at a time and the rows left one by
- * one. */
+ * or one-channel block (sr_block_width()) as SR_CONV_NARROW_BLOCK says. */
 static inline __attribute__ ((always_inline)) void
 SR_CONV_BLOCK (const SrConv *conv, const float *wb, const guint32 *used, const float *src,
     size_t plane, int stride, int n_planes, SrMap *out, int co0)
 {
   const int nco = MIN (conv->cout - co0, SR_BLOCK_CO);
-  if (sr_block_width (conv->cout, co0) == SR_BLOCK_CO) {
+  const int width = sr_block_width (conv->cout, co0);
+  if (width == SR_BLOCK_CO) {
     for (int y = 0; y < out->h; y++)
       SR_CONV_ROWS (conv, wb, used, src, plane, stride, n_planes, out, co0, nco, y,
           SR_BLOCK_CO, 1);
-    return;
-  }
-  int y = 0;
-  for (; y + SR_BLOCK_SMALL_ROWS <= out->h; y += SR_BLOCK_SMALL_ROWS)
-    SR_CONV_ROWS (conv, wb, used, src, plane, stride, n_planes, out, co0, nco, y,
-        SR_BLOCK_SMALL_CO, SR_BLOCK_SMALL_ROWS);
-  for (; y < out->h; y++)
-    SR_CONV_ROWS (conv, wb, used, src, plane, stride, n_planes, out, co0, nco, y,
-        SR_BLOCK_SMALL_CO, 1);
+  } else if (width == 1)
+    SR_CONV_NARROW_BLOCK (conv, wb, used, src, plane, stride, n_planes, out, co0, nco, 1);
+  else
+    SR_CONV_NARROW_BLOCK (conv, wb, used, src, plane, stride, n_planes, out, co0, nco,
+        SR_BLOCK_SMALL_CO);
 }
 
 /* The whole layer, block after block. @taps_used: NULL (every tap feeds every
@@ -169,6 +181,7 @@ SR_CONV_BLOCKS (const SrConv *conv, const float *src, size_t plane, int stride,
 #undef SR_CONV_ROWS
 #undef SR_CONV_BLOCK
 #undef SR_CONV_BLOCKS
+#undef SR_CONV_NARROW_BLOCK
 #undef SR_MADD
 #undef SR_CONV_TAP_COLS
 #undef SR_CONV_TAP_STEP

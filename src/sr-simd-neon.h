@@ -144,7 +144,7 @@ SR_ALWAYS_INLINE SrTapWeights
 sr_tap_weights (const float *wt, const int cb)
 {
   SrTapWeights tw;
-  tw.q[0] = vld1q_f32 (wt);
+  tw.q[0] = cb >= 4 ? vld1q_f32 (wt) : vld1q_dup_f32 (wt);   /* cb 1: one weight */
   tw.q[1] = cb > 4 ? vld1q_f32 (wt + 4) : tw.q[0];
   return tw;
 }
