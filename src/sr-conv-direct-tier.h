@@ -8,7 +8,8 @@
  * SR_BLOCK_NV vectors of output pixels of one row in registers (AVX-512: 8 channels
  * x 48 pixels in 24 zmm; AVX2: 4 x 24 in 12 ymm): for each input channel and kernel
  * tap, SR_BLOCK_NV loads of neighbouring input pixels feed SR_BLOCK_NV FMAs per
- * broadcast weight (or a small block over several rows: sr_block_width()).
+ * broadcast weight (or a small or one-channel block over several rows:
+ * sr_block_width()).
  *
  * The inner loop has no border tests: it reads the input map in place where the map
  * holds the whole window, else a zero-padded copy of it. Weights are repacked once

@@ -14,7 +14,8 @@ typedef __mmask16 SrMask;
 
 /* The direct kernels' block: SR_BLOCK_CO output channels x SR_BLOCK_NV vectors of one
  * row (24 zmm accumulators); where SR_BLOCK_SMALL_CO or fewer channels are left, a
- * block of that many channels x SR_BLOCK_SMALL_ROWS rows (see sr-simd-block.h). */
+ * block of that many channels (or of one, where one is left) x SR_BLOCK_SMALL_ROWS
+ * rows (see sr-simd-block.h). */
 #define SR_BLOCK_CO 8
 #define SR_BLOCK_NV 3
 #define SR_BLOCK_SMALL_CO 4
