@@ -45,14 +45,25 @@ tap_pair_cols (int k)
   return (k + 1) / 2;
 }
 
+/* A block's packed pairs are [rows][elems][block width]: channel pairs x taps, or,
+ * where taps are paired, kernel rows x pair elements of a row. */
+static int
+pair_rows (const SrConv *conv)
+{
+  return pairs_taps (conv) ? conv->k : (conv->cin + 1) / 2;
+}
+
+static int
+pair_elems (const SrConv *conv)
+{
+  return pairs_taps (conv) ? tap_pair_cols (conv->k) : conv->k * conv->k;
+}
+
 /* Floats of the pairs (each pair of bfloat16 takes one float's room). */
 static size_t
 pairs_floats (const SrConv *conv)
 {
-  if (pairs_taps (conv))
-    return (size_t) sr_block_padded_cout (conv->cout) * conv->k * tap_pair_cols (conv->k);
-  return (size_t) sr_block_padded_cout (conv->cout) * ((conv->cin + 1) / 2)
-      * conv->k * conv->k;
+  return (size_t) sr_block_padded_cout (conv->cout) * pair_rows (conv) * pair_elems (conv);
 }
 
 size_t
@@ -81,9 +92,7 @@ weight_pair (const SrConv *conv, int co, int r, int e)
 void
 sr_conv_bf16_pack (const SrConv *conv, float *packed)
 {
-  const gboolean taps = pairs_taps (conv);
-  const int rows = taps ? conv->k : (conv->cin + 1) / 2;
-  const int elems = taps ? tap_pair_cols (conv->k) : conv->k * conv->k;
+  const int rows = pair_rows (conv), elems = pair_elems (conv);
   guint32 *out = (guint32 *) packed;
   memset (out, 0, sizeof (guint32) * sr_conv_bf16_packed_floats (conv));
   for (int co0 = 0; co0 < conv->cout; co0 += sr_block_width (conv->cout, co0)) {
@@ -94,7 +103,7 @@ sr_conv_bf16_pack (const SrConv *conv, float *packed)
         for (int c = 0; c < cb && co0 + c < conv->cout; c++)
           dst[(r * elems + e) * cb + c] = weight_pair (conv, co0 + c, r, e);
   }
-  if (taps)
+  if (pairs_taps (conv))
     sr_conv_direct_pack (conv, packed + pairs_floats (conv));
 }
 

@@ -339,12 +339,13 @@ schedule_cost (SrWinoBlocks b, int *runs, int *vectors)
 
 /* The way to cut @b's rows (its @runs): runs of equal length in chunks of whole runs
  * where they beat runs of SR_LANES in chunks of SR_WINO_CHUNK, that is where they take
- * no more product vectors and save at least an eighth of the transforms; else 0. A 3x3 layer on maps 40 rows high, AVX-512, AMD Zen 4
- * (family 25 model 17), microseconds with runs of SR_LANES / of equal length: 188
- * pixels wide (47 blocks a row, 39 runs' transforms against 30) 16->16 179 / 168,
- * in bfloat16 145 / 127, 12->12 119 / 109, 64->32 943 / 928; 184 pixels alike; 72
- * pixels (18 blocks, 22 runs against 20) 80 / 82, 64->32 399 / 416; 196 pixels (49
- * blocks: 3 runs a chunk, 42 vectors against 33) 16->16 190 / 228. */
+ * no more product vectors and save at least an eighth of the transforms; else 0. A 3x3
+ * layer on maps 40 rows high, AVX-512, AMD Zen 4 (family 25 model 17), microseconds
+ * with runs of SR_LANES / of equal length: 188 pixels wide (47 blocks a row, 39 runs'
+ * transforms against 30) 16->16 179 / 168, in bfloat16 145 / 127, 12->12 119 / 109,
+ * 64->32 943 / 928; 184 pixels alike; 72 pixels (18 blocks, 22 runs against 20) 80 /
+ * 82, 64->32 399 / 416; 196 pixels (49 blocks: 3 runs a chunk, 42 vectors against 33)
+ * 16->16 190 / 228. */
 static int
 row_runs (SrWinoBlocks b)
 {
