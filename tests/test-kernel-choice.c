@@ -11,6 +11,7 @@
 
 #include "sr-blas-threads.h"
 #include "sr-kernel-choice.h"
+#include "sr-test-compare.h"
 #include "sr-test-model.h"
 #include "sr-workers.h"
 #include "srengine.h"
@@ -51,15 +52,6 @@ test_picture (int w, int h)
   for (int i = 0; i < w * h; i++)
     in[i] = (float) (0.5 + 0.45 * sin (i * 0.37) * cos (i * 0.011));
   return in;
-}
-
-static double
-max_diff (const float *a, const float *b, gsize n)
-{
-  double d = 0;
-  for (gsize i = 0; i < n; i++)
-    d = MAX (d, fabs (a[i] - b[i]));
-  return d;
 }
 
 /* Fake clock: the kind named by @user takes 1 us, every other 1 ms. */
@@ -109,7 +101,7 @@ test_fake_clock_picks_fastest (void)
     if (kind == SR_KERNEL_GEMM || simd ())
       g_assert_cmpint (n_kind, ==, kind == SR_KERNEL_WINOGRAD ? 1 : 3);
     g_autofree float *got = upscale (runner, in, w, h);
-    double d = max_diff (got, want, (gsize) w * h * 4);
+    double d = sr_test_max_abs_diff (got, want, (gsize) w * h * 4);
     if (d > 1e-4)
       g_error ("%s everywhere: differs from the reference kernel by %g",
           sr_kernel_kind_name (kind), d);

@@ -11,6 +11,7 @@
 #include "sr-cpu.h"
 #include "sr-runner.h"
 #include "sr-subpixel.h"
+#include "sr-test-compare.h"
 #include "sr-test-model.h"
 #include "srengine.h"
 
@@ -229,15 +230,6 @@ test_winograd_run_schedules (void)
       }
 }
 
-static double
-max_abs_difference (const float *a, const float *b, gsize n)
-{
-  double max = 0;
-  for (gsize i = 0; i < n; i++)
-    max = MAX (max, fabs (a[i] - b[i]));
-  return max;
-}
-
 /* A first layer in bfloat16 (its neighbouring taps paired, sr-conv-bf16.c) takes
  * 8-bit pixels k / 255 exactly: with weights that bfloat16 holds exactly once divided
  * by 255 (255 times a few bits), its only rounding is float32's. Rounding the pixels
@@ -271,7 +263,7 @@ test_bf16_first_layer_exact_on_8_bit_pixels (void)
   conv.packed = packed;
   sr_conv_reference (&conv, &in_map, &ref_map, scratch);
   sr_conv_direct_bf16 (&conv, &in_map, &got_map, scratch);
-  double max_err = max_abs_difference (ref, got, (gsize) cout * h * w);
+  double max_err = sr_test_max_abs_diff (ref, got, (gsize) cout * h * w);
   g_test_message ("max error %g (outputs up to about %g)", max_err, 25 * 255.0);
   g_assert_cmpfloat (max_err, <, 2e-3);
 
@@ -281,7 +273,7 @@ test_bf16_first_layer_exact_on_8_bit_pixels (void)
     in[i] = (float) g_rand_int_range (rand, 0, 1021) / 1020.f;
   sr_conv_reference (&conv, &in_map, &ref_map, scratch);
   sr_conv_direct_bf16 (&conv, &in_map, &got_map, scratch);
-  max_err = max_abs_difference (ref, got, (gsize) cout * h * w);
+  max_err = sr_test_max_abs_diff (ref, got, (gsize) cout * h * w);
   g_test_message ("10-bit pixels: max error %g", max_err);
   g_assert_cmpfloat (max_err, <, 2e-3);
 }
